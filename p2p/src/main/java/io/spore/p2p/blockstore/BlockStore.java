@@ -1,0 +1,47 @@
+package io.spore.p2p.blockstore;
+
+import io.spore.p2p.multiformats.Cid;
+
+import java.io.IOException;
+import java.util.function.Consumer;
+
+/**
+ * Content-addressed blocks on local storage. Every block handed out has been checked against its
+ * CID; a block becomes visible to {@link #has} and {@link #get} only once it is complete and
+ * durable, so a crash never leaves a half-written block behind a valid name.
+ */
+public interface BlockStore extends BlockSource, AutoCloseable {
+    /** Largest block Spore stores or accepts (Bitswap implementations must handle 2 MiB). */
+    int MAX_BLOCK_SIZE = 2 * 1024 * 1024;
+
+    boolean has(Cid cid);
+
+    /**
+     * The block's bytes, verified against {@code cid}.
+     *
+     * @throws MissingBlockException when the store does not hold it
+     * @throws CorruptBlockException when the stored bytes do not hash to {@code cid} (the bad copy is removed)
+     */
+    @Override byte[] get(Cid cid) throws IOException;
+
+    /** Stores {@code data} under {@code cid} after checking that it hashes to it; a no-op if present. */
+    void put(Cid cid, byte[] data) throws IOException;
+
+    /** Stores {@code data} as a sha2-256 CIDv1 of {@code codec} and returns its CID. */
+    default Cid put(int codec, byte[] data) throws IOException {
+        Cid cid = Cid.of(codec, data);
+        put(cid, data);
+        return cid;
+    }
+
+    /** Stored size in bytes, or -1 when absent. */
+    long size(Cid cid) throws IOException;
+
+    /** Removes the block if present. */
+    void delete(Cid cid) throws IOException;
+
+    /** Calls {@code each} with every CID in the store, in no particular order. */
+    void forEach(Consumer<Cid> each) throws IOException;
+
+    @Override void close() throws IOException;
+}

@@ -1,0 +1,36 @@
+package io.spore.p2p.host;
+
+import io.netty.channel.Channel;
+import io.spore.p2p.identity.PeerId;
+import io.spore.p2p.multiaddr.Multiaddr;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An upgraded (Noise + Yamux) connection to one peer.
+ *
+ * <p>Each stream is a Netty {@link io.netty.channel.socket.DuplexChannel} of its own: ByteBufs
+ * written to it become Yamux data frames (flow-controlled), {@code shutdownOutput()} sends FIN,
+ * {@code close()} ends the stream (RST if the peer has not finished), the peer's FIN arrives as
+ * a {@link io.netty.channel.socket.ChannelInputShutdownEvent} user event.
+ *
+ * <p>CONTRACT (filled in by the libp2p work): other modules code against these signatures.
+ */
+public interface Connection {
+    PeerId remotePeer();
+
+    Multiaddr remoteAddress();
+
+    /** True when this side dialed. */
+    boolean isInitiator();
+
+    /**
+     * Opens a stream and negotiates {@code protocol} on it with multistream-select. The future
+     * completes with the stream channel, whose pipeline is empty: the caller adds its handlers.
+     */
+    CompletableFuture<Channel> openStream(String protocol);
+
+    boolean isOpen();
+
+    void close();
+}

@@ -1,0 +1,45 @@
+package io.spore.p2p.host;
+
+import io.spore.p2p.identity.PeerId;
+import io.spore.p2p.multiaddr.Multiaddr;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A libp2p node on TCP: listens, dials, upgrades every connection (multistream-select, Noise XX,
+ * Yamux), runs identify and ping, and dispatches inbound streams to the handlers registered for
+ * their protocol. One connection per peer where possible.
+ *
+ * <p>CONTRACT (filled in by the libp2p work): other modules code against these signatures.
+ */
+public interface Host extends AutoCloseable {
+    PeerId peerId();
+
+    /** Actual listen addresses (ports resolved), without /p2p/. */
+    List<Multiaddr> listenAddresses();
+
+    /** Registers the handler of inbound streams for {@code protocol} (also announced by identify). */
+    void handle(String protocol, StreamHandler handler);
+
+    /** Connects to the address (which may end in /p2p/ID), reusing a connection to that peer if open. */
+    CompletableFuture<Connection> connect(Multiaddr address);
+
+    /** Connects to a peer by the addresses the address book knows for it. */
+    CompletableFuture<Connection> connect(PeerId peer);
+
+    /** Known addresses of peers, fed by identify, the DHT, mDNS and configuration. */
+    AddressBook addressBook();
+
+    Collection<Connection> connections();
+
+    /** Called (on a Netty thread) for every new connection, inbound or outbound. */
+    void onConnected(Consumer<Connection> listener);
+
+    /** Called (on a Netty thread) when a connection closes. */
+    void onDisconnected(Consumer<Connection> listener);
+
+    @Override void close();
+}

@@ -1,0 +1,37 @@
+# Sourced by ./container, tests/run and the other scripts: finds JDK 25 and Maven, installs
+# Debian packages on demand. Prints one line and exits when something cannot be had.
+
+spore_die() { echo "container: error: $*" >&2; exit 1; }
+
+# Sets JAVA_HOME to a JDK 25 (SPORE_JAVA_HOME, then Temurin 25 under /usr/lib/jvm, then any JDK 25 there).
+spore_java() {
+  local c
+  for c in "${SPORE_JAVA_HOME:-}" /usr/lib/jvm/temurin-25* /usr/lib/jvm/*25*; do
+    [ -n "$c" ] && [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
+    if "$c/bin/java" -version 2>&1 | head -1 | grep -q '"25'; then
+      export JAVA_HOME="$c"; export PATH="$JAVA_HOME/bin:$PATH"; return 0
+    fi
+  done
+  spore_die "no JDK 25 found under /usr/lib/jvm: install Temurin 25 there or set SPORE_JAVA_HOME to a JDK 25"
+}
+
+# Installs the Debian packages given whose status is not 'installed', saying which.
+spore_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || spore_die "missing Debian packages: ${missing[*]}: run as root or 'apt-get install ${missing[*]}'"
+  echo "container: installing Debian packages: ${missing[*]}" >&2
+  if [ -z "${SPORE_APT_UPDATED:-}" ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || spore_die "apt-get update failed: check the machine's package sources"
+    export SPORE_APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
+    || spore_die "could not install ${missing[*]}: see apt-get's message above"
+}
+
+spore_maven() {
+  command -v mvn >/dev/null 2>&1 || spore_packages maven
+}
