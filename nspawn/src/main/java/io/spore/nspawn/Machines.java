@@ -126,7 +126,7 @@ public final class Machines {
                 String netId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
                 MachineConfig c = new MachineConfig(name, spec.label().isEmpty() ? lower.toString() : spec.label(),
                         lower.toString(), spec.network(), bridge, pool.cidr(), address, netId,
-                        spec.memoryBytes(), spec.cpus(), spec.binds(), 0, 0, 0);
+                        spec.memoryBytes(), spec.cpus(), spec.binds(), 0, 0, 0, 0, 0);
                 save(c);
                 return launch(c, spec.sshKeys());
             } catch (RuntimeException e) {
@@ -350,7 +350,10 @@ public final class Machines {
             if (!alive(c)) {
                 throw new NspawnException("machine " + c.name() + " stopped while booting: see its console with 'container logs " + c.name() + "'");
             }
-            if (ssh ? sshAnswers(c.address()) : initReady(c)) return;
+            if (ssh ? sshAnswers(c.address()) : initReady(c)) {
+                rememberLeader(c);
+                return;
+            }
             if (System.nanoTime() > deadline) {
                 throw new NspawnException("machine " + c.name() + " did not become ready within " + bootTimeout.toSeconds()
                         + " s (" + (ssh ? "no SSH on " + c.address() + ":22" : "init not at its default target") + "): see 'container logs " + c.name() + "'");
@@ -362,6 +365,18 @@ public final class Machines {
                 throw new NspawnException("interrupted while waiting for " + c.name() + " to boot", e);
             }
         }
+    }
+
+    /** Once booted, nspawn's child is the container's init for good (earlier it may be nspawn's own helper). */
+    private void rememberLeader(MachineConfig c) {
+        long leader = Procs.firstChild(c.pid());
+        if (leader <= 0) return;
+        long ticks = Procs.startTicks(leader);
+        locked(() -> {
+            MachineConfig now = load(c.name());
+            if (now.pid() == c.pid() && now.pidStartTicks() == c.pidStartTicks()) save(now.withLeader(leader, ticks));
+            return null;
+        });
     }
 
     private static boolean sshAnswers(String address) {
@@ -414,6 +429,7 @@ public final class Machines {
     /** Unmounts and removes the network of a machine whose nspawn is gone (or never started). */
     private void cleanup(MachineConfig c) {
         if (alive(c)) return;
+        killLeftovers(c);
         Path dir = machinesDir.resolve(c.name());
         RuntimeException first = null;
         try {
@@ -427,6 +443,31 @@ public final class Machines {
             if (cgRoot != null) Cgroup.remove(cgRoot.resolve("spore").resolve("m-" + c.netId()));
         }
         if (first != null) throw first;
+    }
+
+    /**
+     * nspawn gone but the container still running (nspawn was killed): kill its init, which takes
+     * its whole pid namespace along, and anything else still in the machine's network namespace.
+     */
+    private void killLeftovers(MachineConfig c) {
+        List<Long> pids = new ArrayList<>();
+        if (Procs.alive(c.leaderPid(), c.leaderStartTicks())) pids.add(c.leaderPid());
+        if (c.network() == NetworkMode.BRIDGE && c.netId() != null && Files.exists(Net.netnsPath(c.netId()))) {
+            for (String l : runner.run(List.of("ip", "netns", "pids", Net.netns(c.netId()))).out().split("\n")) {
+                if (l.strip().matches("\\d+")) pids.add(Long.parseLong(l.strip()));
+            }
+        }
+        if (pids.isEmpty()) return;
+        pids.forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline && pids.stream().anyMatch(p -> Procs.startTicks(p) >= 0)) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void releaseShared(MachineConfig gone) {
