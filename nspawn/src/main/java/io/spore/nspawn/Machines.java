@@ -131,6 +131,7 @@ public final class Machines {
                 return launch(c, spec.sshKeys());
             } catch (RuntimeException e) {
                 deleteTree(dir);
+                releaseShared(spec.network(), bridge);
                 throw e;
             }
         });
@@ -203,7 +204,7 @@ public final class Machines {
                 throw new NspawnException(dir.resolve("root") + " is still mounted: unmount it (umount -l) and run 'container rm " + name + "' again");
             }
             deleteTree(dir);
-            releaseShared(now);
+            releaseShared(now.network(), now.bridge());
             return null;
         });
     }
@@ -287,6 +288,7 @@ public final class Machines {
         Path root = dir.resolve("root");
         Path cg = null;
         try {
+            if (c.memoryBytes() > 0 || c.cpus() > 0) cg = Cgroup.create("m-" + c.netId(), c.memoryBytes(), c.cpus());
             for (String d : List.of("upper", "work", "root")) Files.createDirectories(dir.resolve(d));
             overlay.mount(Path.of(c.lowerDir()), dir.resolve("upper"), dir.resolve("work"), root);
             if (!sshKeys.isEmpty()) writeKeys(root, sshKeys);
@@ -301,10 +303,7 @@ public final class Machines {
                 netns = Net.netnsPath(c.netId());
             }
             List<String> argv = NspawnArgs.boot(c.name(), root, netns, c.binds());
-            if (c.memoryBytes() > 0 || c.cpus() > 0) {
-                cg = Cgroup.create("m-" + c.netId(), c.memoryBytes(), c.cpus());
-                argv = Cgroup.wrap(cg, argv);
-            }
+            if (cg != null) argv = Cgroup.wrap(cg, argv);
             Path log = dir.resolve("console.log");
             Files.writeString(log, "---- spore: boot " + java.time.Instant.now() + "\n",
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -470,11 +469,13 @@ public final class Machines {
         }
     }
 
-    private void releaseShared(MachineConfig gone) {
-        if (gone.network() != NetworkMode.BRIDGE || hasOtherMachineOn(gone)) return;
-        Path marker = machinesDir.resolve(".bridge-" + gone.bridge());
+    /** Called after a machine's directory is gone: drops bridge and NAT table when no machine uses them. */
+    private void releaseShared(NetworkMode mode, String br) {
+        if (mode != NetworkMode.BRIDGE) return;
+        if (configs().stream().anyMatch(o -> o.network() == NetworkMode.BRIDGE && br.equals(o.bridge()))) return;
+        Path marker = machinesDir.resolve(".bridge-" + br);
         if (Files.exists(marker)) {
-            net.removeShared(gone.bridge());
+            net.removeShared(br);
             try {
                 Files.deleteIfExists(marker);
             } catch (IOException ignored) {

@@ -180,6 +180,21 @@ class MachinesBootTest {
             server.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
             String got = new String(server.getInputStream().readAllBytes());
             assertTrue(got.contains("hello-from-" + a), got);
+
+            // systemd-nspawn of b dies hard: the next manager must not leave its container orphaned
+            MachineConfig cb = machines.load(b);
+            long leader = cb.leaderPid();
+            assertTrue(Procs.alive(leader, cb.leaderStartTicks()), "leader recorded at boot");
+            ProcessHandle.of(cb.pid()).orElseThrow().destroyForcibly();
+            for (int i = 0; i < 100 && Procs.startTicks(cb.pid()) >= 0; i++) Thread.sleep(50);
+            Machines restarted = new Machines(dataDir, bridge, pool, ProcessRunner.system());
+            restarted.reconcile();
+            assertEquals(MachineState.STOPPED, restarted.get(b).state());
+            assertEquals(MachineState.RUNNING, restarted.get(a).state());
+            assertTrue(Procs.startTicks(leader) < 0, "container init of b still running after adoption");
+            assertFalse(Overlay.isMounted(dataDir.resolve("machines").resolve(b).resolve("root")));
+            assertFalse(Host.linkExists(Net.hostVeth(cb.netId())));
+            Host.sh("rm", "-rf", "--one-file-system", "/run/systemd/nspawn/propagate/" + b);
         } finally {
             if (server != null) server.destroyForcibly();
             Host.sh("ip", "netns", "del", ns);
@@ -199,6 +214,42 @@ class MachinesBootTest {
             return machines.create(name, Host.SSH_ROOTFS, spec(), true);
         } catch (IOException e) {
             throw new RuntimeException(e);
+        }
+    }
+
+    @Test
+    void memoryAndCpuLimitsOrAClearError() throws IOException {
+        Path cg = Cgroup.root();
+        boolean controllers = cg != null && Files.readString(cg.resolve("cgroup.controllers")).contains("memory")
+                && Files.readString(cg.resolve("cgroup.controllers")).contains("cpu");
+        String name = "lim-" + sfx;
+        MachineSpec limited = new MachineSpec("fixture:ssh", 256L << 20, 0.5, List.of(), NetworkMode.BRIDGE, spec().sshKeys());
+        if (!controllers) {
+            List<String> before = links();
+            NspawnException e = assertThrows(NspawnException.class, () -> machines.create(name, Host.SSH_ROOTFS, limited, true));
+            assertTrue(e.getMessage().contains("cgroup"), e.getMessage());
+            System.out.println("cgroup v2 memory/cpu controllers absent here: " + e.getMessage());
+            assertFalse(Files.exists(dataDir.resolve("machines").resolve(name)));
+            assertFalse(Overlay.isMounted(dataDir.resolve("machines").resolve(name).resolve("root")));
+            List<String> after = links();
+            after.remove(bridge); // the bridge may have been made for it; it goes with the last machine
+            before.remove(bridge);
+            assertEquals(before, after);
+            return;
+        }
+        try {
+            MachineInfo m = machines.create(name, Host.SSH_ROOTFS, limited, true);
+            Path group = cg.resolve("spore").resolve("m-" + machines.load(name).netId());
+            assertEquals(Long.toString(256L << 20), Files.readString(group.resolve("memory.max")).strip());
+            assertEquals("50000 100000", Files.readString(group.resolve("cpu.max")).strip());
+            String leaderCg = Files.readString(Path.of("/proc/" + m.leaderPid() + "/cgroup"));
+            assertTrue(leaderCg.contains("/spore/m-" + machines.load(name).netId()), leaderCg);
+        } finally {
+            try {
+                machines.rm(name);
+            } catch (NspawnException ignored) {
+                // never made
+            }
         }
     }
 
