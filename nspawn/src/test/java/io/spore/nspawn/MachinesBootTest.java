@@ -254,6 +254,32 @@ class MachinesBootTest {
     }
 
     @Test
+    void hostNetworkWaitsForTheDefaultTarget() throws IOException {
+        String name = "th-" + sfx;
+        // sshd masked with a bind (a unit bound to /dev/null is masked): it must not take the host's port 22
+        MachineSpec host = new MachineSpec("fixture:ssh", 0, 0, List.of("/dev/null:/lib/systemd/system/ssh.service"),
+                NetworkMode.HOST, List.of());
+        List<String> before = links();
+        try {
+            MachineInfo m = machines.create(name, Host.SSH_ROOTFS, host, true);
+            assertEquals("host", m.address());
+            assertEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")),
+                    Files.readSymbolicLink(Path.of("/proc/" + m.leaderPid() + "/ns/net")));
+            Path out = dataDir.resolve("host.out");
+            machines.shell(name, List.of("systemctl", "is-system-running"), ProcessBuilder.Redirect.to(out.toFile()), ProcessBuilder.Redirect.INHERIT);
+            String state = Files.readString(out).strip();
+            assertTrue(state.equals("running") || state.equals("degraded"), state);
+            assertEquals(before, links(), "host network must not add links");
+        } finally {
+            try {
+                machines.rm(name);
+            } catch (NspawnException ignored) {
+                // never made
+            }
+        }
+    }
+
+    @Test
     void runACommandWithoutInit() throws IOException {
         Path out = dataDir.resolve("run.out");
         int code = machines.run(Host.SSH_ROOTFS, List.of(), List.of("sh", "-c", "cat /etc/os-release; echo scratch > /tmp-write"),
