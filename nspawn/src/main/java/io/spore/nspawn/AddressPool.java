@@ -17,6 +17,14 @@ record AddressPool(int network, int prefix) {
         }
     }
 
+    /** True when the network {@code cidr} (any prefix, host bits ignored; no prefix: one address) shares addresses with the pool. */
+    boolean overlaps(String cidr) {
+        String[] p = cidr.split("/");
+        int otherPrefix = p.length > 1 ? Integer.parseInt(p[1]) : 32;
+        int m = mask(Math.min(prefix, otherPrefix));
+        return (network & m) == (parseIp(p[0]) & m);
+    }
+
     static AddressPool parse(String cidr) {
         String[] p = cidr.strip().split("/");
         try {

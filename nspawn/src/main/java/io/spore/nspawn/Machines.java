@@ -209,6 +209,17 @@ public final class Machines {
         });
     }
 
+    /**
+     * Waits until a machine started without waiting takes SSH (or its init reached its default
+     * target), so a caller can show progress of its own meanwhile.
+     */
+    public MachineInfo awaitReady(String name) {
+        MachineConfig c = load(name);
+        if (!alive(c)) throw new NspawnException("machine " + name + " is not running: start it with 'container start " + name + "'");
+        awaitReady(c);
+        return get(name);
+    }
+
     public List<MachineInfo> list() {
         return configs().stream().map(this::info).toList();
     }

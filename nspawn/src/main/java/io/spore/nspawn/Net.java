@@ -37,6 +37,11 @@ final class Net {
 
     /** Makes the bridge with the pool's gateway address when it is not there yet. */
     void ensureBridge(String bridge, AddressPool pool) {
+        String clash = overlappingRoute(runner.run(List.of("ip", "-4", "-o", "route", "show")).out(), pool, bridge);
+        if (clash != null) {
+            throw new NspawnException("address pool " + pool.cidr() + " overlaps the host's route '" + clash
+                    + "': configure another pool (--pool or SPORE_POOL)");
+        }
         if (!runner.run(List.of("ip", "link", "show", "dev", bridge)).ok()) {
             runner.check(List.of("ip", "link", "add", "name", bridge, "type", "bridge"));
         }
@@ -46,6 +51,22 @@ final class Net {
             runner.check(List.of("ip", "addr", "add", gw, "dev", bridge));
         }
         runner.check(List.of("ip", "link", "set", "dev", bridge, "up"));
+    }
+
+    /** The first route of another interface whose network overlaps the pool, or null. */
+    static String overlappingRoute(String routes, AddressPool pool, String bridge) {
+        for (String line : routes.split("\n")) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length < 3 || f[0].equals("default")) continue;
+            int dev = java.util.Arrays.asList(f).indexOf("dev");
+            if (dev < 0 || dev + 1 >= f.length || f[dev + 1].equals(bridge)) continue;
+            try {
+                if (pool.overlaps(f[0])) return line.strip();
+            } catch (RuntimeException e) {
+                // not an IPv4 network (broadcast, local...): cannot clash
+            }
+        }
+        return null;
     }
 
     /** Outbound NAT for the pool, and forwarding; the table is ours alone, dropped with the last machine. */

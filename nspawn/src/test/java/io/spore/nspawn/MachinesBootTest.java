@@ -149,10 +149,12 @@ class MachinesBootTest {
         String srvEnd = "192.168." + third + ".2";
         Process server = null;
         try {
-            var fa = CompletableFuture.supplyAsync(() -> create(a));
-            var fb = CompletableFuture.supplyAsync(() -> create(b));
+            // both started first, then waited for: they boot at the same time
+            machines.create(a, Host.SSH_ROOTFS, spec(), false);
+            machines.create(b, Host.SSH_ROOTFS, spec(), false);
+            var fa = CompletableFuture.supplyAsync(() -> machines.awaitReady(a));
+            MachineInfo mb = machines.awaitReady(b);
             MachineInfo ma = fa.join();
-            MachineInfo mb = fb.join();
             assertTrue(!ma.address().equals(mb.address()));
 
             Host.Out ping = ssh(ma.address(), "ping -c 1 -W 3 " + mb.address());
@@ -206,14 +208,6 @@ class MachinesBootTest {
                     // never made
                 }
             }
-        }
-    }
-
-    private MachineInfo create(String name) {
-        try {
-            return machines.create(name, Host.SSH_ROOTFS, spec(), true);
-        } catch (IOException e) {
-            throw new RuntimeException(e);
         }
     }
 

@@ -51,6 +51,21 @@ class NetTest {
     }
 
     @Test
+    void aPoolOverlappingAHostRouteIsFound() {
+        String routes = """
+                default via 172.17.0.1 dev eth0
+                10.77.0.0/16 dev eth1 proto kernel scope link src 10.77.3.4
+                10.99.0.0/24 dev spore0 proto kernel scope link src 10.99.0.1
+                192.0.2.7 dev tun0 scope link
+                """;
+        assertEquals("10.77.0.0/16 dev eth1 proto kernel scope link src 10.77.3.4",
+                Net.overlappingRoute(routes, AddressPool.parse("10.77.5.0/24"), "spore0"));
+        assertEquals(null, Net.overlappingRoute(routes, AddressPool.parse("10.99.0.0/24"), "spore0"), "our own bridge's route is fine");
+        assertEquals("192.0.2.7 dev tun0 scope link", Net.overlappingRoute(routes, AddressPool.parse("192.0.2.0/28"), "spore0"));
+        assertEquals(null, Net.overlappingRoute(routes, AddressPool.parse("10.78.0.0/24"), "spore0"));
+    }
+
+    @Test
     void bridgeNamesAreChecked() {
         assertThrows(NspawnException.class, () -> Net.checkBridgeName("a-name-far-too-long"));
         assertThrows(NspawnException.class, () -> Net.checkBridgeName("br;rm"));
