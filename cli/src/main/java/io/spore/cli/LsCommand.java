@@ -14,7 +14,9 @@ final class LsCommand extends BaseCommand {
             out().println(MachinesAccess.toJson(all.stream().map(MachinesAccess::json).toList()));
             return ExitCode.OK;
         }
-        String fmt = "%-20s %-32s %-8s %-15s %s%n";
+        int nameW = Math.max(4, all.stream().mapToInt(m -> m.name().length()).max().orElse(0));
+        int labelW = Math.max(5, all.stream().mapToInt(m -> m.label().length()).max().orElse(0));
+        String fmt = "%-" + nameW + "s  %-" + labelW + "s  %-7s  %-15s  %s%n";
         out().printf(fmt, "NAME", "IMAGE", "STATE", "ADDRESS", "UPTIME");
         for (MachineInfo m : all) {
             out().printf(fmt, m.name(), m.label(), m.state().name().toLowerCase(java.util.Locale.ROOT),
