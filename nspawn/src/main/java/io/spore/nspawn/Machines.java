@@ -185,6 +185,11 @@ public final class Machines {
         }
         locked(() -> {
             MachineConfig now = load(name);
+            if (alive(now)) {
+                // Marking it stopped now would orphan it: say so and leave the state as it is.
+                throw new NspawnException("machine " + name + " did not stop: systemd-nspawn (pid " + now.pid()
+                        + ") is still running even after SIGKILL; check 'ps -o stat " + now.pid() + "' and run 'container stop " + name + "' again");
+            }
             cleanup(now);
             save(now.stopped());
             return null;
