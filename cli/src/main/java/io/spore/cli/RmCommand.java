@@ -6,7 +6,8 @@ import picocli.CommandLine.Parameters;
 
 import java.util.List;
 
-@Command(name = "rm", mixinStandardHelpOptions = true, header = "Remove a machine: stop it, delete its writes, release its address.")
+@Command(name = "rm", mixinStandardHelpOptions = true, header = "Remove a machine and its writes; release its address.",
+        description = "Stops it first if it runs. The host bridge and NAT table go with the last machine.")
 final class RmCommand extends BaseCommand {
     @Parameters(arity = "1..*", paramLabel = "NAME")
     List<String> names;

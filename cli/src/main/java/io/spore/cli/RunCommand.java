@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-@Command(name = "run", mixinStandardHelpOptions = true, header = "Run one command in an image without booting it; its writes are thrown away.",
-        description = {"For now the image must be a local directory given with --lower DIR;",
+@Command(name = "run", mixinStandardHelpOptions = true, header = "Run one command in an image without booting it.",
+        description = {"No init is booted; the writes go to a throw-away layer; the host's network is shared.",
+                "For now the image must be a local directory given with --lower DIR;",
                 "running from a key needs the daemon and is not wired yet."})
 final class RunCommand extends BaseCommand {
     @Option(names = "--lower", paramLabel = "DIR", description = "The local root directory to run in.")

@@ -6,7 +6,8 @@ import picocli.CommandLine.Parameters;
 import java.util.ArrayList;
 import java.util.List;
 
-@Command(name = "shell", mixinStandardHelpOptions = true, header = "Enter a running machine without SSH (a login shell, or the command after --).")
+@Command(name = "shell", mixinStandardHelpOptions = true, header = "Enter a running machine without SSH.",
+        description = "Enters the namespaces of the machine's init (nsenter): a login shell, or the command after --.")
 final class ShellCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;

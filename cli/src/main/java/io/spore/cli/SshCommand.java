@@ -10,7 +10,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-@Command(name = "ssh", mixinStandardHelpOptions = true, header = "SSH into a machine as root (a shell, or the command after --).")
+@Command(name = "ssh", mixinStandardHelpOptions = true, header = "SSH into a machine as root.",
+        description = "A shell, or the command after --, as in: container ssh web-1 -- cat /etc/os-release")
 final class SshCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;

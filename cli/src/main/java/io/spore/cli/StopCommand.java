@@ -6,7 +6,8 @@ import picocli.CommandLine.Parameters;
 
 import java.util.List;
 
-@Command(name = "stop", mixinStandardHelpOptions = true, header = "Power a machine off cleanly (killed if it takes too long); its writes stay.")
+@Command(name = "stop", mixinStandardHelpOptions = true, header = "Power a machine off cleanly; its writes stay.",
+        description = "systemd-nspawn passes the poweroff on to the machine's init; a machine still up after 30 s is killed.")
 final class StopCommand extends BaseCommand {
     @Parameters(arity = "1..*", paramLabel = "NAME")
     List<String> names;
