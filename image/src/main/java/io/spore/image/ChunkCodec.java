@@ -15,7 +15,7 @@ import java.util.Arrays;
  */
 final class ChunkCodec {
     /** Chosen by measurement (FORMAT.md section 8). */
-    static final int LEVEL = 4;
+    static final int LEVEL = 3;
     /** The level in use: LEVEL, except in benchmarks that compare levels (same package, tests only). */
     static volatile int level = LEVEL;
 
