@@ -20,21 +20,19 @@ import java.util.Map;
  */
 class ImageOpenFuzzTest {
     private static final Map<Cid, byte[]> BASE = new HashMap<>();
-    private static final Cid ROOT;
+    private static Cid ROOT;
 
-    static {
-        try {
-            TestTrees.MemoryStore s = new TestTrees.MemoryStore();
-            List<TestTrees.File> tree = TestTrees.everyKind().subList(0, 22);
-            ROOT = TestTrees.write(s, 1, tree);
-            BASE.putAll(s.blocks);
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+    /** Built on first use, not in a static initializer, so the fuzzer's agent sees the classes load. */
+    private static synchronized void base() throws IOException {
+        if (ROOT != null) return;
+        TestTrees.MemoryStore s = new TestTrees.MemoryStore();
+        ROOT = TestTrees.write(s, 1, TestTrees.everyKind().subList(0, 22));
+        BASE.putAll(s.blocks);
     }
 
     @FuzzTest(maxDuration = "10s")
     void openHostileManifest(FuzzedDataProvider data) throws Exception {
+        base();
         Map<Cid, byte[]> blocks = new HashMap<>(BASE);
         Manifest.Root r = Manifest.decodeRoot(ROOT, BASE.get(ROOT));
         int which = data.consumeInt(0, 2);
