@@ -205,6 +205,8 @@ public final class TreeWalker {
 
         long count() { return count; }
 
+        int fd() { return fd; }
+
         @Override public int read(ByteBuffer dst) throws IOException {
             if (!open) throw new java.nio.channels.ClosedChannelException();
             int n = Posix.read(fd, dst, shown);

@@ -60,7 +60,13 @@ public final class Fixtures {
     }
 
     public static String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return run(cmd, null);
+    }
+
+    public static String run(List<String> cmd, Path cwd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (cwd != null) pb.directory(cwd.toFile());
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IOException(String.join(" ", cmd) + " failed: " + out);
         return out;
