@@ -56,7 +56,13 @@ public final class Exporter {
             }
             Exporter x = new Exporter(image, blocks, dir);
             x.rootFd = fd;
-            x.dir(fd, 0, new byte[0]);
+            try {
+                x.dir(fd, 0, new byte[0]);
+            } catch (Posix.PosixException e) {
+                if (e.errno() == Posix.EPERM) throw new IOException(e.getMessage() + ": restoring owners, devices and security xattrs needs root", e);
+                if (e.errno() == Posix.ENOSPC) throw new IOException(e.getMessage() + ": free space on the target or export elsewhere", e);
+                throw e;
+            }
             Posix.syncfs(fd, dir);
         } finally {
             Posix.close(fd);
