@@ -42,7 +42,10 @@ final class InspectCommand extends BaseCommand {
                 else types.merge(e.type(), 1, Integer::sum);
             }
             List<Chunk> chunks = image.chunks();
-            long chunkBytes = chunks.stream().mapToLong(Chunk::storedLength).sum();
+            // a chunk that occurs twice in the stream is stored once
+            java.util.Set<Cid> unique = new java.util.HashSet<>();
+            long chunkBytes = 0;
+            for (Chunk c : chunks) if (unique.add(c.cid())) chunkBytes += c.storedLength();
             long manifestBytes = 0;
             for (Cid m : image.manifestBlocks()) manifestBytes += Math.max(0, store.size(m));
             long stored = chunkBytes + manifestBytes;
@@ -66,6 +69,7 @@ final class InspectCommand extends BaseCommand {
                 m.put("types", t);
                 m.put("contentBytes", image.contentBytes());
                 m.put("chunks", chunks.size());
+                m.put("distinctChunks", unique.size());
                 m.put("chunkBytes", chunkBytes);
                 m.put("manifestBlocks", image.manifestBlocks().size());
                 m.put("manifestBytes", manifestBytes);
@@ -79,7 +83,8 @@ final class InspectCommand extends BaseCommand {
             var o = out();
             o.printf("key:        %s%n", cid);
             o.printf("entries:    %d (%s)%n", image.size(), counts(types, hardLinks));
-            o.printf("content:    %d bytes (%s) in %d chunks%n", image.contentBytes(), LocalImages.mib(image.contentBytes()), chunks.size());
+            o.printf("content:    %d bytes (%s) in %d chunks (%d distinct)%n", image.contentBytes(),
+                    LocalImages.mib(image.contentBytes()), chunks.size(), unique.size());
             o.printf("stored:     %d bytes (%s): chunks %d, manifest %d in %d blocks; %.1f%% of the content%n",
                     stored, LocalImages.mib(stored), chunkBytes, manifestBytes, image.manifestBlocks().size(),
                     100.0 * stored / Math.max(1, image.contentBytes()));
