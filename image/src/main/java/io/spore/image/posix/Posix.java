@@ -31,6 +31,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  *
  * <p>statx is used instead of stat because its layout is the same on every architecture.
  */
+@SuppressWarnings("restricted")
 public final class Posix {
     private Posix() {}
 
