@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-@Command(name = "share", header = "Import a directory tree into the local block store and print its key.",
+@Command(name = "share", header = "Import a directory tree into the local store and print its key.",
         description = "Prints the key (bafy...) on stdout and a one-line summary on stderr. The same tree "
                 + "always gives the same key, whatever the thread count.")
 final class ShareCommand extends BaseCommand {
