@@ -11,7 +11,6 @@ import io.spore.p2p.multiformats.Cid;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -26,7 +25,8 @@ final class InspectCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "KEY", description = "The image's key (bafy...).")
     String key;
 
-    @Parameters(index = "1", paramLabel = "PATH", arity = "0..1", description = "A path inside the image.")
+    @Parameters(index = "1", paramLabel = "PATH", arity = "0..1",
+            description = "A path inside the image; bytes that are not UTF-8 as \\xNN, as the listing shows them.")
     String path;
 
     @Override
@@ -50,7 +50,7 @@ final class InspectCommand extends BaseCommand {
             for (Cid m : image.manifestBlocks()) manifestBytes += Math.max(0, store.size(m));
             long stored = chunkBytes + manifestBytes;
 
-            byte[] p = path == null ? new byte[0] : strip(path).getBytes(StandardCharsets.UTF_8);
+            byte[] p = path == null ? new byte[0] : Names.parse(strip(path));
             int at = image.find(p);
             if (at < 0) throw new UserException("'" + path + "' is not in image " + cid + ": list the image with 'container inspect " + cid + "'");
             List<Integer> listing = new ArrayList<>();
