@@ -27,7 +27,8 @@ final class ShareCommand extends BaseCommand {
         long start = System.nanoTime();
         Importer.Result r;
         try (BlockStore store = LocalImages.openStore(dataDir(), true)) {
-            r = Importer.importTree(LocalImages.bytes(dir), store, threads);
+            // the store never shares itself, e.g. 'container share /' with the default data directory
+            r = Importer.importTree(LocalImages.bytes(dir), store, threads, java.util.List.of(LocalImages.bytes(dataDir())));
         }
         double secs = (System.nanoTime() - start) / 1e9;
         ImageWriter.Stats s = r.stats();

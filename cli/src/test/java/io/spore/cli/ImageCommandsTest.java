@@ -102,6 +102,20 @@ class ImageCommandsTest {
         assertTrue(v.err().contains("1 missing, 1 corrupt block"), v.err());
     }
 
+    @Test void theDataDirectoryInsideTheTreeIsLeftOut() throws Exception {
+        Path t = tmp.resolve("t");
+        Cli.smallTree(t, 4, 1000);
+        Path inner = t.resolve("var/lib/spore");
+        String k1 = Cli.run("--data-dir", inner.toString(), "share", t.toString()).out().strip();
+        String k2 = Cli.run("--data-dir", inner.toString(), "share", t.toString()).out().strip();
+        assertTrue(k1.startsWith("bafy"), k1);
+        assertEquals(k1, k2, "the blocks written by the first share are not part of the second");
+        Cli.Result i = Cli.run("--data-dir", inner.toString(), "inspect", k1, "var/lib", "--json");
+        assertEquals(0, i.code(), i.err());
+        assertEquals(1, new com.fasterxml.jackson.databind.ObjectMapper().readTree(i.out()).get("listing").size(),
+                "var/lib is there, its spore directory is not: " + i.out());
+    }
+
     @Test void missingDirectory() {
         oneLineError(cli("share", tmp.resolve("nope").toString()),
                 tmp.resolve("nope") + " does not exist: give the root directory of the tree to share");
