@@ -23,6 +23,15 @@ import java.nio.file.Path;
                 ExportCommand.class,
                 VerifyCommand.class,
                 InspectCommand.class,
+                BootCommand.class,
+                LsCommand.class,
+                StopCommand.class,
+                StartCommand.class,
+                RmCommand.class,
+                LogsCommand.class,
+                SshCommand.class,
+                ShellCommand.class,
+                RunCommand.class,
                 PeerCommand.class,
         })
 final class ContainerCommand implements Runnable {
