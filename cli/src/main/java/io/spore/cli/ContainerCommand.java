@@ -32,6 +32,7 @@ import java.nio.file.Path;
                 SshCommand.class,
                 ShellCommand.class,
                 RunCommand.class,
+                PeerCommand.class,
         })
 final class ContainerCommand implements Runnable {
     static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/spore");

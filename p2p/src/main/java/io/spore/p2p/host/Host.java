@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * Yamux), runs identify and ping, and dispatches inbound streams to the handlers registered for
  * their protocol. One connection per peer where possible.
  *
- * <p>CONTRACT (filled in by the libp2p work): other modules code against these signatures.
+ * <p>Start one with {@link Hosts#start}.
  */
 public interface Host extends AutoCloseable {
     PeerId peerId();
@@ -40,6 +40,20 @@ public interface Host extends AutoCloseable {
 
     /** Called (on a Netty thread) when a connection closes. */
     void onDisconnected(Consumer<Connection> listener);
+
+    // Added after the contract was published; default methods so that test fakes of Host elsewhere keep compiling.
+
+    /** The protocols this host serves (those given to {@link #handle}, identify and ping included). */
+    default java.util.Set<String> protocols() { throw new UnsupportedOperationException("protocols() not supported by " + getClass().getName()); }
+
+    /** Stops serving {@code protocol} (identify push tells connected peers). */
+    default void unhandle(String protocol) { throw new UnsupportedOperationException("unhandle() not supported by " + getClass().getName()); }
+
+    /** What identify last learned about a peer, if anything. */
+    default java.util.Optional<PeerInfo> peerInfo(PeerId peer) { return java.util.Optional.empty(); }
+
+    /** Called (on a Netty thread) whenever identify (or a push) tells us about a peer. */
+    default void onIdentified(Consumer<PeerInfo> listener) { throw new UnsupportedOperationException("onIdentified() not supported by " + getClass().getName()); }
 
     @Override void close();
 }
