@@ -103,11 +103,11 @@ public final class Dht implements AutoCloseable {
         provided.add(cid);
         providers.add(key, host.peerId(), host.listenAddresses());
         Message add = Message.newBuilder().setType(Message.MessageType.ADD_PROVIDER).setKey(ByteString.copyFrom(key))
-                .addProviderPeers(KadCodec.toProto(new PeerInfo(host.peerId(), host.listenAddresses()))).build();
+                .addProviderPeers(KadCodec.toProto(new PeerAddresses(host.peerId(), host.listenAddresses()))).build();
         return closestPeers(key).thenCompose(closest -> {
             AtomicInteger told = new AtomicInteger();
             List<CompletableFuture<Void>> sends = new ArrayList<>();
-            for (PeerInfo p : closest) {
+            for (PeerAddresses p : closest) {
                 sends.add(send(p, add).thenRun(told::incrementAndGet).exceptionally(e -> null));
             }
             return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).thenApply(v -> told.get());
@@ -115,16 +115,16 @@ public final class Dht implements AutoCloseable {
     }
 
     /** Up to {@code limit} providers of {@code cid}: ours first, then those the network knows. */
-    public CompletableFuture<List<PeerInfo>> findProviders(Cid cid, int limit) {
+    public CompletableFuture<List<PeerAddresses>> findProviders(Cid cid, int limit) {
         if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
         byte[] key = cid.multihash().bytes();
-        Map<PeerId, PeerInfo> found = new LinkedHashMap<>();
-        for (PeerInfo p : providers.get(key, limit)) found.put(p.peer(), p);
+        Map<PeerId, PeerAddresses> found = new LinkedHashMap<>();
+        for (PeerAddresses p : providers.get(key, limit)) found.put(p.peer(), p);
         if (found.size() >= limit) return CompletableFuture.completedFuture(List.copyOf(found.values()));
         Message req = Message.newBuilder().setType(Message.MessageType.GET_PROVIDERS).setKey(ByteString.copyFrom(key)).build();
         return lookup(key, req, (from, reply) -> {
             synchronized (found) {
-                for (PeerInfo p : KadCodec.fromProto(reply.getProviderPeersList())) {
+                for (PeerAddresses p : KadCodec.fromProto(reply.getProviderPeersList())) {
                     remember(p);
                     if (found.size() < limit) found.merge(p.peer(), p, Dht::mergeAddresses);
                 }
@@ -138,12 +138,12 @@ public final class Dht implements AutoCloseable {
     }
 
     /** The addresses of {@code peer} as the DHT knows them, or empty when no peer on the way knew it. */
-    public CompletableFuture<Optional<PeerInfo>> findPeer(PeerId peer) {
+    public CompletableFuture<Optional<PeerAddresses>> findPeer(PeerId peer) {
         byte[] key = peer.bytes();
-        PeerInfo[] hit = new PeerInfo[1];
+        PeerAddresses[] hit = new PeerAddresses[1];
         Message req = Message.newBuilder().setType(Message.MessageType.FIND_NODE).setKey(ByteString.copyFrom(key)).build();
         return lookup(key, req, (from, reply) -> {
-            for (PeerInfo p : KadCodec.fromProto(reply.getCloserPeersList())) {
+            for (PeerAddresses p : KadCodec.fromProto(reply.getCloserPeersList())) {
                 if (p.peer().equals(peer) && !p.addresses().isEmpty()) {
                     synchronized (hit) {
                         hit[0] = hit[0] == null ? p : mergeAddresses(hit[0], p);
@@ -161,7 +161,7 @@ public final class Dht implements AutoCloseable {
     }
 
     /** The k peers closest to {@code key} that answered, closest first (a FIND_NODE lookup). */
-    public CompletableFuture<List<PeerInfo>> closestPeers(byte[] key) {
+    public CompletableFuture<List<PeerAddresses>> closestPeers(byte[] key) {
         Message req = Message.newBuilder().setType(Message.MessageType.FIND_NODE).setKey(ByteString.copyFrom(key)).build();
         return lookup(key, req, (from, reply) -> false);
     }
@@ -180,23 +180,23 @@ public final class Dht implements AutoCloseable {
         provided.clear();
     }
 
-    private CompletableFuture<List<PeerInfo>> lookup(byte[] key, Message req, Lookup.Listener onReply) {
+    private CompletableFuture<List<PeerAddresses>> lookup(byte[] key, Message req, Lookup.Listener onReply) {
         KadKey target = KadKey.of(key);
-        List<PeerInfo> seeds = new ArrayList<>();
-        for (PeerId p : table.closest(target, config.k())) seeds.add(new PeerInfo(p, knownAddresses(p)));
+        List<PeerAddresses> seeds = new ArrayList<>();
+        for (PeerId p : table.closest(target, config.k())) seeds.add(new PeerAddresses(p, knownAddresses(p)));
         if (seeds.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalStateException(
                     "the DHT knows no peers yet: bootstrap it with the address of a peer that runs a DHT server"));
         }
         Lookup.Params params = new Lookup.Params(config.k(), config.alpha(), config.paths(), config.maxRequests(), config.lookupTimeout());
         Lookup lookup = new Lookup(host.peerId(), target, req, params, this::request, new Lookup.Listener() {
-            @Override public boolean onReply(PeerInfo from, Message reply) {
+            @Override public boolean onReply(PeerAddresses from, Message reply) {
                 table.add(from.peer());
-                for (PeerInfo p : KadCodec.fromProto(reply.getCloserPeersList())) remember(p);
+                for (PeerAddresses p : KadCodec.fromProto(reply.getCloserPeersList())) remember(p);
                 return onReply.onReply(from, reply);
             }
 
-            @Override public void onFailure(PeerInfo peer, Throwable error) {
+            @Override public void onFailure(PeerAddresses peer, Throwable error) {
                 table.remove(peer.peer());
             }
         });
@@ -204,7 +204,7 @@ public final class Dht implements AutoCloseable {
     }
 
     /** One request and its reply, on a stream of its own (as js does). */
-    CompletableFuture<Message> request(PeerInfo to, Message req) {
+    CompletableFuture<Message> request(PeerAddresses to, Message req) {
         CompletableFuture<Message> reply = new CompletableFuture<>();
         remember(to);
         openStream(to).whenComplete((stream, error) -> {
@@ -220,7 +220,7 @@ public final class Dht implements AutoCloseable {
     }
 
     /** A message with no reply (ADD_PROVIDER): write it, half-close, and let the peer close. */
-    CompletableFuture<Void> send(PeerInfo to, Message msg) {
+    CompletableFuture<Void> send(PeerAddresses to, Message msg) {
         CompletableFuture<Void> sent = new CompletableFuture<>();
         openStream(to).whenComplete((stream, error) -> {
             if (error != null) {
@@ -248,7 +248,7 @@ public final class Dht implements AutoCloseable {
         return sent.orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private CompletableFuture<Channel> openStream(PeerInfo to) {
+    private CompletableFuture<Channel> openStream(PeerAddresses to) {
         return host.connect(to.peer()).thenCompose(c -> c.openStream(PROTOCOL));
     }
 
@@ -262,7 +262,7 @@ public final class Dht implements AutoCloseable {
         });
     }
 
-    private void remember(PeerInfo p) {
+    private void remember(PeerAddresses p) {
         if (p.peer().equals(host.peerId())) return;
         for (Multiaddr a : p.addresses()) host.addressBook().add(p.peer(), a, ADDRESS_TTL);
     }
@@ -272,9 +272,9 @@ public final class Dht implements AutoCloseable {
         return host.addressBook().addresses(peer);
     }
 
-    private static PeerInfo mergeAddresses(PeerInfo a, PeerInfo b) {
+    private static PeerAddresses mergeAddresses(PeerAddresses a, PeerAddresses b) {
         List<Multiaddr> all = new ArrayList<>(a.addresses());
         for (Multiaddr m : b.addresses()) if (!all.contains(m)) all.add(m);
-        return new PeerInfo(a.peer(), all);
+        return new PeerAddresses(a.peer(), all);
     }
 }

@@ -24,7 +24,7 @@ final class ProviderStore {
     static final Duration VALIDITY = Duration.ofHours(48);
     static final int MAX_ADDRS = 8;
 
-    private record Entry(PeerInfo info, Instant expires) {}
+    private record Entry(PeerAddresses info, Instant expires) {}
 
     private final InstantSource clock;
     private final Duration validity;
@@ -62,16 +62,16 @@ final class ProviderStore {
             it.remove();
         }
         List<Multiaddr> addrs = addresses.size() > MAX_ADDRS ? addresses.subList(0, MAX_ADDRS) : addresses;
-        providers.put(pk, new Entry(new PeerInfo(provider, addrs), clock.instant().plus(validity)));
+        providers.put(pk, new Entry(new PeerAddresses(provider, addrs), clock.instant().plus(validity)));
         return true;
     }
 
     /** Unexpired providers of {@code key}, most recently added first, at most {@code limit}. */
-    synchronized List<PeerInfo> get(byte[] key, int limit) {
+    synchronized List<PeerAddresses> get(byte[] key, int limit) {
         LinkedHashMap<KadKey, Entry> providers = byKey.get(ByteBuffer.wrap(key));
         if (providers == null) return List.of();
         Instant now = clock.instant();
-        List<PeerInfo> out = new ArrayList<>();
+        List<PeerAddresses> out = new ArrayList<>();
         for (Entry e : providers.sequencedValues().reversed()) {
             if (out.size() >= limit) break;
             if (e.expires.isAfter(now)) out.add(e.info);

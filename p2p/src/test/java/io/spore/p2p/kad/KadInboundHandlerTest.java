@@ -74,7 +74,7 @@ class KadInboundHandlerTest {
         ch.writeInbound(KadCodec.frame(ByteBufAllocator.DEFAULT, Message.newBuilder().setType(Message.MessageType.FIND_NODE)
                 .setKey(ByteString.copyFrom(self.bytes())).build()));
         Message reply = readReply(ch);
-        assertEquals(List.of(new PeerInfo(self, selfAddrs)), KadCodec.fromProto(reply.getCloserPeersList()));
+        assertEquals(List.of(new PeerAddresses(self, selfAddrs)), KadCodec.fromProto(reply.getCloserPeersList()));
     }
 
     @Test
@@ -85,13 +85,13 @@ class KadInboundHandlerTest {
         EmbeddedChannel ch = stream();
         ch.writeInbound(KadCodec.frame(ByteBufAllocator.DEFAULT, Message.newBuilder().setType(Message.MessageType.ADD_PROVIDER)
                 .setKey(ByteString.copyFrom(key))
-                .addProviderPeers(KadCodec.toProto(new PeerInfo(other, askerAddrs)))
-                .addProviderPeers(KadCodec.toProto(new PeerInfo(asker, askerAddrs))).build()));
+                .addProviderPeers(KadCodec.toProto(new PeerAddresses(other, askerAddrs)))
+                .addProviderPeers(KadCodec.toProto(new PeerAddresses(asker, askerAddrs))).build()));
         assertNull(ch.readOutbound(), "ADD_PROVIDER has no reply");
         ch.writeInbound(KadCodec.frame(ByteBufAllocator.DEFAULT, Message.newBuilder().setType(Message.MessageType.GET_PROVIDERS)
                 .setKey(ByteString.copyFrom(key)).build()));
         Message reply = readReply(ch);
-        assertEquals(List.of(new PeerInfo(asker, askerAddrs)), KadCodec.fromProto(reply.getProviderPeersList()));
+        assertEquals(List.of(new PeerAddresses(asker, askerAddrs)), KadCodec.fromProto(reply.getProviderPeersList()));
     }
 
     @Test
@@ -99,7 +99,7 @@ class KadInboundHandlerTest {
         EmbeddedChannel ch = stream();
         ch.writeInbound(KadCodec.frame(ByteBufAllocator.DEFAULT, Message.newBuilder().setType(Message.MessageType.ADD_PROVIDER)
                 .setKey(ByteString.copyFrom(new byte[81]))
-                .addProviderPeers(KadCodec.toProto(new PeerInfo(asker, selfAddrs))).build()));
+                .addProviderPeers(KadCodec.toProto(new PeerAddresses(asker, selfAddrs))).build()));
         assertFalse(ch.isOpen());
         assertEquals(0, store.keyCount());
     }

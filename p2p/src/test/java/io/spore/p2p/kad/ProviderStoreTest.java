@@ -25,7 +25,7 @@ class ProviderStoreTest {
         byte[] key = {0x12, 0x20, 1, 2, 3};
         store.add(key, p, addrs);
         now.set(now.get().plus(Duration.ofHours(47)));
-        assertEquals(List.of(new PeerInfo(p, addrs)), store.get(key, 10));
+        assertEquals(List.of(new PeerAddresses(p, addrs)), store.get(key, 10));
         store.add(key, p, addrs); // a republish renews it
         now.set(now.get().plus(Duration.ofHours(47)));
         assertEquals(1, store.get(key.clone(), 10).size());
@@ -44,7 +44,7 @@ class ProviderStoreTest {
             peers[i] = KeyPair.generate().peerId();
             assertTrue(store.add(key, peers[i], addrs));
         }
-        List<PeerInfo> got = store.get(key, 10);
+        List<PeerAddresses> got = store.get(key, 10);
         assertEquals(3, got.size());
         assertEquals(peers[4], got.get(0).peer(), "newest first");
         assertEquals(peers[2], got.get(2).peer(), "the oldest were dropped");
