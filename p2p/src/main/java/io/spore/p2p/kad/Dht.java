@@ -166,8 +166,17 @@ public final class Dht implements AutoCloseable {
         return lookup(key, req, (from, reply) -> false);
     }
 
+    /** Stops re-announcing {@code cid}; records others hold expire after their validity. */
+    public void stopProviding(Cid cid) {
+        provided.remove(cid);
+    }
+
     /** Peers in the routing table. */
     public int routingTableSize() { return table.size(); }
+
+    boolean routingTableContains(PeerId peer) { return table.contains(peer); }
+
+    Host host() { return host; }
 
     /** Re-announces every key this node provides; runs every {@link DhtConfig#republishInterval()}. */
     void republish() {
