@@ -33,9 +33,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (libp2p/specs kad-dht, ipfs/specs routing/kad-dht): provider keys are the multihash of the CID,
  * as js and go use.
  *
- * <p>Only peers that serve the protocol enter the routing table: a connected peer is checked by
- * negotiating {@code /ipfs/kad/1.0.0} on a stream (what identify's protocol list announces), and
- * a peer that answered a request evidently serves it. A peer whose request fails leaves the table.
+ * <p>Only peers that serve the protocol enter the routing table: those whose identify protocol
+ * list holds {@code /ipfs/kad/1.0.0} (and leave it when an identify push drops it), bootstrap
+ * peers that accept a stream of the protocol, and peers that answered a request. A peer whose
+ * request fails leaves the table.
  */
 public final class Dht implements AutoCloseable {
     public static final String PROTOCOL = "/ipfs/kad/1.0.0";
@@ -69,7 +70,7 @@ public final class Dht implements AutoCloseable {
         if (config.server()) {
             host.handle(PROTOCOL, (stream, connection) -> KadInboundHandler.install(stream, dht.server, connection.remotePeer()));
         }
-        host.onConnected(dht::checkServerMode);
+        host.onIdentified(dht::identified);
         long republish = config.republishInterval().toMillis();
         dht.timer.scheduleAtFixedRate(dht::republish, republish, republish, TimeUnit.MILLISECONDS);
         dht.timer.scheduleAtFixedRate(dht.providers::cleanup, 1, 1, TimeUnit.HOURS);
@@ -261,7 +262,12 @@ public final class Dht implements AutoCloseable {
         return host.connect(to.peer()).thenCompose(c -> c.openStream(PROTOCOL));
     }
 
-    /** Adds the peer to the routing table when it serves the DHT; completes with whether it does. */
+    private void identified(io.spore.p2p.host.PeerInfo info) {
+        if (info.protocols().contains(PROTOCOL)) table.add(info.peer());
+        else table.remove(info.peer());
+    }
+
+    /** Adds the peer to the routing table when it accepts a DHT stream; completes with whether it does. */
     private CompletableFuture<Boolean> checkServerMode(Connection connection) {
         return connection.openStream(PROTOCOL).handle((stream, error) -> {
             if (error != null) return false;

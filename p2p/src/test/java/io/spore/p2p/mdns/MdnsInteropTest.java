@@ -3,6 +3,7 @@ package io.spore.p2p.mdns;
 import io.spore.p2p.kadinterop.JsPeers;
 import io.spore.p2p.kadinterop.LineProcess;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,9 +25,9 @@ class MdnsInteropTest {
     }
 
     @Test
-    void sporeAndJsFindEachOther() throws Exception {
+    void sporeAndJsFindEachOther(@TempDir Path work) throws Exception {
         JsPeers.require(JsPeers.isRoot() && JsPeers.onPath("ip"), "the mDNS interop test needs root and iproute2 for network namespaces");
-        Path js = JsPeers.dir("kad-mdns-peer.mjs");
+        Path js = JsPeers.dir(work);
         try (NetnsPair net = new NetnsPair();
              LineProcess spore = new LineProcess("spore", NetnsPair.exec(net.a, sporePeer(4001)), null);
              LineProcess node = new LineProcess("js", NetnsPair.exec(net.b, JsPeers.command("kad-mdns-peer.mjs", "--mdns", "--listen", "/ip4/0.0.0.0/tcp/0")), js)) {
