@@ -118,6 +118,20 @@ class DhtTest {
     }
 
     @Test
+    void aHostileStreamIsClosedAndTheServerKeepsServing() throws Exception {
+        List<Dht> net = network(3);
+        Dht server = net.getFirst();
+        Connection c = net.get(1).host().connect(addr(server)).get(10, TimeUnit.SECONDS);
+        Channel stream = c.openStream(Dht.PROTOCOL).get(10, TimeUnit.SECONDS);
+        // Claims a 1 MiB message: refused from the length alone.
+        stream.writeAndFlush(stream.alloc().buffer().writeBytes(new byte[]{(byte) 0x80, (byte) 0x80, 0x40, 1, 2, 3}));
+        assertTrue(stream.closeFuture().await(10, TimeUnit.SECONDS), "the server closes the hostile stream");
+        assertTrue(c.isOpen(), "the connection survives");
+        Optional<PeerAddresses> found = net.get(1).findPeer(net.get(2).host().peerId()).get(30, TimeUnit.SECONDS);
+        assertTrue(found.isPresent(), "the server still answers");
+    }
+
+    @Test
     void recordsExpireUnlessRepublished() throws Exception {
         DhtConfig shortLived = new DhtConfig(true, 20, 10, 3, 200, Duration.ofSeconds(5), Duration.ofSeconds(20),
                 Duration.ofSeconds(3), Duration.ofSeconds(1));

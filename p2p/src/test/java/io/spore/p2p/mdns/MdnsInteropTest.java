@@ -37,6 +37,8 @@ class MdnsInteropTest {
             String sporeSawJs = spore.awaitPrefix("discovered " + jsId, WAIT);
             assertTrue(jsSawSpore.contains("/ip4/" + net.addrA + "/tcp/4001"), jsSawSpore);
             assertTrue(sporeSawJs.contains("/ip4/" + net.addrB + "/tcp/"), sporeSawJs);
+            String booked = spore.awaitPrefix("book " + jsId + " /ip4/" + net.addrB + "/tcp/", WAIT);
+            assertTrue(booked.endsWith(" 120"), "the record's TTL goes to the address book: " + booked);
         }
     }
 

@@ -12,14 +12,17 @@ import java.util.stream.Collectors;
 /**
  * The Spore side of the mDNS interop test, run as a child JVM inside a network namespace:
  * announces {@code /ip4/0.0.0.0/tcp/PORT} and prints "id ID", "name PEERNAME", "ready", then
- * "discovered ID ADDR..." for every answer it hears, until killed.
+ * "book ID ADDR TTL" for what it puts in the address book and "discovered ID ADDR..." for every
+ * answer it hears, until killed.
  */
 public final class MdnsPeerMain {
     public static void main(String[] args) throws Exception {
         int tcpPort = Integer.parseInt(args[0]);
         PeerId self = KeyPair.generate().peerId();
         AddressBook book = new AddressBook() {
-            @Override public void add(PeerId peer, Multiaddr address, Duration ttl) {}
+            @Override public void add(PeerId peer, Multiaddr address, Duration ttl) {
+                System.out.println("book " + peer + " " + address + " " + ttl.toSeconds());
+            }
 
             @Override public List<Multiaddr> addresses(PeerId peer) { return List.of(); }
         };
