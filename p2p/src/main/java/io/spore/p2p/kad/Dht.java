@@ -10,6 +10,7 @@ import io.spore.p2p.host.Connection;
 import io.spore.p2p.host.Host;
 import io.spore.p2p.identity.PeerId;
 import io.spore.p2p.multiaddr.Multiaddr;
+import io.spore.p2p.multiaddr.Protocol;
 import io.spore.p2p.multiformats.Cid;
 import io.spore.p2p.proto.KadProto.Message;
 
@@ -56,7 +57,7 @@ public final class Dht implements AutoCloseable {
         this.config = config;
         this.table = new RoutingTable(KadKey.of(host.peerId()), config.k());
         this.providers = new ProviderStore(java.time.InstantSource.system(), config.providerValidity(), 100_000, 64);
-        this.server = new KadServer(host.peerId(), host::listenAddresses, table, providers, this::knownAddresses, config.k());
+        this.server = new KadServer(host.peerId(), this::announcedAddresses, table, providers, this::knownAddresses, config.k());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "spore-dht-timer");
             t.setDaemon(true);
@@ -102,9 +103,10 @@ public final class Dht implements AutoCloseable {
     public CompletableFuture<Integer> provide(Cid cid) {
         byte[] key = cid.multihash().bytes();
         provided.add(cid);
-        providers.add(key, host.peerId(), host.listenAddresses());
+        List<Multiaddr> self = announcedAddresses();
+        providers.add(key, host.peerId(), self);
         Message add = Message.newBuilder().setType(Message.MessageType.ADD_PROVIDER).setKey(ByteString.copyFrom(key))
-                .addProviderPeers(KadCodec.toProto(new PeerAddresses(host.peerId(), host.listenAddresses()))).build();
+                .addProviderPeers(KadCodec.toProto(new PeerAddresses(host.peerId(), self))).build();
         return closestPeers(key).thenCompose(closest -> {
             AtomicInteger told = new AtomicInteger();
             List<CompletableFuture<Void>> sends = new ArrayList<>();
@@ -283,8 +285,38 @@ public final class Dht implements AutoCloseable {
     }
 
     private List<Multiaddr> knownAddresses(PeerId peer) {
-        if (peer.equals(host.peerId())) return host.listenAddresses();
+        if (peer.equals(host.peerId())) return announcedAddresses();
         return host.addressBook().addresses(peer);
+    }
+
+    /** Our listen addresses as others can dial them: a wildcard becomes each interface's address. */
+    List<Multiaddr> announcedAddresses() { return expandWildcards(host.listenAddresses()); }
+
+    static List<Multiaddr> expandWildcards(List<Multiaddr> listen) {
+        List<Multiaddr> out = new ArrayList<>();
+        for (Multiaddr a : listen) {
+            Multiaddr.Component first = a.components().getFirst();
+            boolean v4 = first.protocol() == Protocol.IP4;
+            boolean v6 = first.protocol() == Protocol.IP6;
+            if (!(v4 || v6) || !java.util.Arrays.equals(first.value(), new byte[first.value().length])) {
+                out.add(a);
+                continue;
+            }
+            String rest = a.toString().substring(a.toString().indexOf('/', 1 + a.toString().indexOf('/', 1)));
+            try {
+                for (java.net.NetworkInterface ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                    if (!ni.isUp()) continue;
+                    for (java.net.InetAddress ia : java.util.Collections.list(ni.getInetAddresses())) {
+                        if (ia.isLinkLocalAddress() || ia.isAnyLocalAddress()) continue;
+                        if (v4 && ia instanceof java.net.Inet4Address) out.add(Multiaddr.parse("/ip4/" + ia.getHostAddress() + rest));
+                        if (v6 && ia instanceof java.net.Inet6Address) out.add(Multiaddr.parse("/ip6/" + ia.getHostAddress().replaceAll("%.*$", "") + rest));
+                    }
+                }
+            } catch (java.net.SocketException e) {
+                out.add(a); // cannot list interfaces: announce what we have
+            }
+        }
+        return out;
     }
 
     private static PeerAddresses mergeAddresses(PeerAddresses a, PeerAddresses b) {
