@@ -77,6 +77,46 @@ class DhtTest {
         assertEquals(Optional.empty(), net.get(1).findPeer(KeyPair.generate().peerId()).get(30, TimeUnit.SECONDS));
     }
 
+    /**
+     * Twenty nodes, each bootstrapped from the one before, so no node knows everyone and lookups
+     * must hop. Prints how long they took (a figure, not an assertion).
+     */
+    @Test
+    void lookupsHopAcrossAChainOfTwentyNodes() throws Exception {
+        // k = 4 so that a provider record reaches only the four closest nodes and lookups must hop.
+        DhtConfig small = new DhtConfig(true, 4, 3, 2, 100, Duration.ofSeconds(5), Duration.ofSeconds(20),
+                Duration.ofHours(48), Duration.ofHours(22));
+        List<Dht> chain = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Dht d = node(small);
+            if (i > 0) d.bootstrap(List.of(addr(chain.getLast()))).get(30, TimeUnit.SECONDS);
+            chain.add(d);
+        }
+        Cid cid = Cid.raw("chain".getBytes());
+        long t0 = System.nanoTime();
+        int told = chain.getLast().provide(cid).get(30, TimeUnit.SECONDS);
+        long t1 = System.nanoTime();
+        List<PeerAddresses> providers = chain.getFirst().findProviders(cid, 1).get(30, TimeUnit.SECONDS);
+        long t2 = System.nanoTime();
+        Optional<PeerAddresses> peer = chain.get(1).findPeer(chain.get(18).host().peerId()).get(30, TimeUnit.SECONDS);
+        long t3 = System.nanoTime();
+        assertTrue(told >= 1);
+        assertEquals(chain.getLast().host().peerId(), providers.getFirst().peer());
+        assertTrue(peer.isPresent());
+        PeerAddresses next = new PeerAddresses(chain.get(2).host().peerId(), chain.get(2).host().listenAddresses());
+        Message ping = Message.newBuilder().setType(Message.MessageType.FIND_NODE).setKey(ByteString.copyFrom(new byte[8])).build();
+        long[] rtt = new long[50];
+        for (int i = 0; i < rtt.length; i++) {
+            long r0 = System.nanoTime();
+            chain.get(1).request(next, ping).get(10, TimeUnit.SECONDS);
+            rtt[i] = System.nanoTime() - r0;
+        }
+        java.util.Arrays.sort(rtt);
+        System.out.printf("kad chain of 20 on loopback: provide %.1f ms (told %d), findProviders %.1f ms, findPeer %.1f ms;"
+                        + " one request on a new stream of an open connection: median %.2f ms, min %.2f ms%n",
+                (t1 - t0) / 1e6, told, (t2 - t1) / 1e6, (t3 - t2) / 1e6, rtt[rtt.length / 2] / 1e6, rtt[0] / 1e6);
+    }
+
     @Test
     void clientModePeersAskButStayOutOfRoutingTables() throws Exception {
         List<Dht> net = network(3);
