@@ -51,12 +51,13 @@ public final class Dht implements AutoCloseable {
     private final KadServer server;
     private final Set<Cid> provided = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
+    private volatile boolean closed;
 
     private Dht(Host host, DhtConfig config) {
         this.host = host;
         this.config = config;
         this.table = new RoutingTable(KadKey.of(host.peerId()), config.k());
-        this.providers = new ProviderStore(java.time.InstantSource.system(), config.providerValidity(), 100_000, 64);
+        this.providers = new ProviderStore(java.time.InstantSource.system(), config.providerValidity(), 50_000, 64);
         this.server = new KadServer(host.peerId(), this::announcedAddresses, table, providers, this::knownAddresses, config.k());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "spore-dht-timer");
@@ -123,7 +124,9 @@ public final class Dht implements AutoCloseable {
         byte[] key = cid.multihash().bytes();
         Map<PeerId, PeerAddresses> found = new LinkedHashMap<>();
         for (PeerAddresses p : providers.get(key, limit)) found.put(p.peer(), p);
-        if (found.size() >= limit) return CompletableFuture.completedFuture(List.copyOf(found.values()));
+        if (found.size() >= limit || (table.size() == 0 && !found.isEmpty())) {
+            return CompletableFuture.completedFuture(List.copyOf(found.values()));
+        }
         Message req = Message.newBuilder().setType(Message.MessageType.GET_PROVIDERS).setKey(ByteString.copyFrom(key)).build();
         return lookup(key, req, (from, reply) -> {
             synchronized (found) {
@@ -188,8 +191,10 @@ public final class Dht implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         timer.shutdownNow();
         provided.clear();
+        if (config.server()) host.unhandle(PROTOCOL);
     }
 
     private CompletableFuture<List<PeerAddresses>> lookup(byte[] key, Message req, Lookup.Listener onReply) {
@@ -265,6 +270,7 @@ public final class Dht implements AutoCloseable {
     }
 
     private void identified(io.spore.p2p.host.PeerInfo info) {
+        if (closed) return;
         if (info.protocols().contains(PROTOCOL)) table.add(info.peer());
         else table.remove(info.peer());
     }

@@ -51,5 +51,21 @@ class ProviderStoreTest {
         assertEquals(2, store.get(key, 2).size());
         assertTrue(store.add(new byte[]{2}, peers[0], addrs));
         assertFalse(store.add(new byte[]{3}, peers[0], addrs), "key bound reached");
+        assertTrue(store.add(key, peers[4], addrs), "a renewal is always accepted");
+        assertEquals(4, store.recordCount());
+    }
+
+    @Test
+    void totalRecordsAreBoundedAcrossKeys() {
+        ProviderStore store = new ProviderStore(clock, ProviderStore.VALIDITY, 3, 10);
+        int accepted = 0;
+        for (int i = 0; i < 40; i++) {
+            if (store.add(new byte[]{(byte) (i % 3)}, KeyPair.generate().peerId(), addrs)) accepted++;
+        }
+        assertEquals(12, accepted);
+        assertEquals(12, store.recordCount());
+        now.set(now.get().plus(Duration.ofHours(49)));
+        assertTrue(store.add(new byte[]{7}, KeyPair.generate().peerId(), addrs), "expired records make room");
+        assertEquals(1, store.recordCount());
     }
 }
