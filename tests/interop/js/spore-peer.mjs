@@ -113,12 +113,15 @@ const commands = {
   async handshakes ({ addr, count }) {
     const ma = multiaddr(addr)
     const t = process.hrtime.bigint()
+    let failed = 0
     for (let i = 0; i < count; i++) {
-      const c = await node.dial(ma, { force: true })
-      await c.close()
+      try {
+        const c = await node.dial(ma, { force: true })
+        await c.close()
+      } catch (e) { failed++ }
     }
     const s = Number(process.hrtime.bigint() - t) / 1e9
-    return { perSecond: count / s }
+    return { perSecond: (count - failed) / s, failed }
   },
   async connections () {
     return { peers: node.getConnections().map(c => c.remotePeer.toString()) }
