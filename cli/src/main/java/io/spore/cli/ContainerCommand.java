@@ -24,6 +24,15 @@ import java.nio.file.Path;
                 VerifyCommand.class,
                 InspectCommand.class,
                 PeerCommand.class,
+                BootCommand.class,
+                LsCommand.class,
+                StopCommand.class,
+                StartCommand.class,
+                RmCommand.class,
+                LogsCommand.class,
+                SshCommand.class,
+                ShellCommand.class,
+                RunCommand.class,
         })
 final class ContainerCommand implements Runnable {
     static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/spore");
