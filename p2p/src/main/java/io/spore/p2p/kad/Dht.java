@@ -43,6 +43,8 @@ public final class Dht implements AutoCloseable {
     public static final String PROTOCOL = "/ipfs/kad/1.0.0";
     /** How long addresses learned from the DHT stay in the address book. */
     static final Duration ADDRESS_TTL = Duration.ofMinutes(30);
+    /** How often the table is refreshed by looking up our own id (go uses 10 min, js 5 min). */
+    static final Duration REFRESH = Duration.ofMinutes(10);
 
     private final Host host;
     private final DhtConfig config;
@@ -76,6 +78,7 @@ public final class Dht implements AutoCloseable {
         long republish = config.republishInterval().toMillis();
         dht.timer.scheduleAtFixedRate(dht::republish, republish, republish, TimeUnit.MILLISECONDS);
         dht.timer.scheduleAtFixedRate(dht.providers::cleanup, 1, 1, TimeUnit.HOURS);
+        dht.timer.scheduleAtFixedRate(dht::refresh, REFRESH.toMinutes(), REFRESH.toMinutes(), TimeUnit.MINUTES);
         return dht;
     }
 
@@ -187,6 +190,11 @@ public final class Dht implements AutoCloseable {
     /** Re-announces every key this node provides; runs every {@link DhtConfig#republishInterval()}. */
     void republish() {
         for (Cid cid : provided) provide(cid);
+    }
+
+    /** Looks up our own id, which meets (and adds) the peers nearest to us and drops dead ones. */
+    void refresh() {
+        if (table.size() > 0) closestPeers(host.peerId().bytes());
     }
 
     @Override
