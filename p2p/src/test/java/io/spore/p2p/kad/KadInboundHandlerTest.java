@@ -113,6 +113,23 @@ class KadInboundHandlerTest {
     }
 
     @Test
+    void aPeerThatDoesNotReadItsRepliesLosesTheStream() {
+        for (int i = 0; i < 30; i++) table.add(KeyPair.generate().peerId());
+        EmbeddedChannel ch = stream();
+        ch.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(1024, 4096));
+        Message find = Message.newBuilder().setType(Message.MessageType.FIND_NODE)
+                .setKey(ByteString.copyFrom(KeyPair.generate().peerId().bytes())).build();
+        // EmbeddedChannel keeps written data in its outbound queue; hold it "unflushed" by
+        // replacing flush with nothing, as a peer whose window is closed would.
+        ch.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override public void flush(io.netty.channel.ChannelHandlerContext ctx) {}
+        });
+        for (int i = 0; i < 100 && ch.isOpen(); i++) ch.writeInbound(KadCodec.frame(ByteBufAllocator.DEFAULT, find));
+        assertFalse(ch.isOpen(), "the stream is closed once replies pile up");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void garbageEndsTheStream() {
         EmbeddedChannel ch = stream();
         ch.writeInbound(Unpooled.wrappedBuffer(new byte[]{3, (byte) 0xff, (byte) 0xff, (byte) 0xff}));
