@@ -23,6 +23,7 @@ import java.nio.file.Path;
                 ExportCommand.class,
                 VerifyCommand.class,
                 InspectCommand.class,
+                PeerCommand.class,
                 BootCommand.class,
                 LsCommand.class,
                 StopCommand.class,
@@ -32,7 +33,6 @@ import java.nio.file.Path;
                 SshCommand.class,
                 ShellCommand.class,
                 RunCommand.class,
-                PeerCommand.class,
         })
 final class ContainerCommand implements Runnable {
     static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/spore");
