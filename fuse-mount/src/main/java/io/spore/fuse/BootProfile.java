@@ -1,5 +1,6 @@
 package io.spore.fuse;
 
+import io.spore.p2p.blockstore.BlockSource;
 import io.spore.p2p.blockstore.BlockStore;
 import io.spore.p2p.multiformats.Cid;
 import io.spore.p2p.multiformats.Varint;
@@ -8,9 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -75,31 +73,21 @@ public record BootProfile(Cid image, int[] order) {
         }
     }
 
-    /** Stores the profile block and points the side record of its image at it. */
-    public Cid store(BlockStore store, Path profileDir) throws IOException {
-        Cid cid = store.put(Cid.DAG_CBOR, encode());
-        Files.createDirectories(profileDir);
-        Path tmp = Files.createTempFile(profileDir, ".tmp-", "");
-        Files.writeString(tmp, cid + "\n");
-        Files.move(tmp, profileDir.resolve(image.toString()), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
-        return cid;
+    /**
+     * Stores the profile block and a new image root that links it (FORMAT.md 4.2 {@code profile}):
+     * the same tree and chunks under a new key. Returns that key.
+     */
+    public Cid store(BlockStore store, BlockSource blocks) throws IOException {
+        Cid profile = store.put(Cid.DAG_CBOR, encode());
+        byte[] root = store.has(image) ? store.get(image) : blocks.get(image);
+        return store.put(Cid.DAG_CBOR, RootBlock.withProfile(root, profile));
     }
 
-    /** The profile recorded for {@code image}, if there is one whose block is in {@code store}. */
-    public static Optional<BootProfile> load(BlockStore store, Path profileDir, Cid image) throws IOException {
-        Path record = profileDir.resolve(image.toString());
-        if (!Files.isRegularFile(record)) return Optional.empty();
-        Cid cid;
-        try {
-            cid = Cid.parse(Files.readString(record).strip());
-        } catch (RuntimeException e) {
-            throw new IOException(record + " does not hold a CID: delete it and record the profile again");
-        }
-        if (!store.has(cid)) return Optional.empty();
-        BootProfile p = decode(store.get(cid));
-        if (!p.image().equals(image)) throw new IOException(record + " names a profile of another image: delete it");
-        return Optional.of(p);
+    /** The boot profile linked from image root {@code root}, if it has one. */
+    public static Optional<BootProfile> load(BlockSource blocks, Cid root) throws IOException {
+        Optional<Cid> link = RootBlock.profile(blocks.get(root));
+        if (link.isEmpty()) return Optional.empty();
+        return Optional.of(decode(blocks.get(link.get())));
     }
 
     private static IOException bad(String why) {

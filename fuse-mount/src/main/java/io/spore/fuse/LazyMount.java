@@ -45,11 +45,14 @@ public final class LazyMount implements AutoCloseable {
     private volatile boolean unmounted;
     private volatile Cid storedProfile;
     private volatile Runnable onUnmount = () -> {};
+    private volatile int profileChunks;
+    private final BlockSource blocks;
 
     private LazyMount(Tree tree, BlockSource blocks, Path dir, MountOptions options) {
         this.tree = tree;
         this.dir = dir;
         this.options = options;
+        this.blocks = blocks;
         Duration window = options.recordProfile();
         this.recorder = window == null || window.isZero() ? null : new Recorder(tree, window);
         this.source = new CountingSource(options.local(), blocks, recorder == null ? cid -> {} : recorder::record);
@@ -131,42 +134,51 @@ public final class LazyMount implements AutoCloseable {
         Prefetcher p = options.prefetcher();
         if (p == Prefetcher.NONE) return;
         List<Chunk> chunks = tree.chunks();
-        List<Cid> profiled = new ArrayList<>();
-        Set<Integer> inProfile = new java.util.HashSet<>();
-        if (options.local() != null && options.profileDir() != null) {
-            try {
-                Optional<BootProfile> profile = BootProfile.load(options.local(), options.profileDir(), tree.root());
-                if (profile.isPresent()) {
-                    for (int i : profile.get().order()) {
-                        if (i < chunks.size() && inProfile.add(i)) profiled.add(chunks.get(i).cid());
-                    }
-                }
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "boot profile of " + tree.root() + " ignored: " + e.getMessage());
-            }
-        }
-        if (!profiled.isEmpty()) prefetches.add(p.prefetch(profiled, Prefetcher.Priority.PROFILE));
         if (options.prefetch()) {
-            List<Cid> rest = new ArrayList<>(chunks.size());
-            for (int i = 0; i < chunks.size(); i++) if (!inProfile.contains(i)) rest.add(chunks.get(i).cid());
-            prefetches.add(p.prefetch(rest, Prefetcher.Priority.BACKGROUND));
+            List<Cid> all = new ArrayList<>(chunks.size());
+            for (Chunk c : chunks) all.add(c.cid());
+            prefetches.add(p.prefetch(all, Prefetcher.Priority.BACKGROUND));
         }
+        // The profile block may have to come from a peer: never hold the mount up for it.
+        Thread.ofVirtual().name("spore-profile-load " + dir).start(() -> {
+            try {
+                Optional<BootProfile> profile = BootProfile.load(blocks, tree.root());
+                if (profile.isEmpty() || unmounted) return;
+                List<Cid> order = new ArrayList<>();
+                Set<Integer> seen = new java.util.HashSet<>();
+                for (int i : profile.get().order()) {
+                    if (i < chunks.size() && seen.add(i)) order.add(chunks.get(i).cid());
+                }
+                synchronized (prefetches) {
+                    if (!unmounted) prefetches.add(p.prefetch(order, Prefetcher.Priority.PROFILE));
+                }
+                profileChunks = order.size();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "boot profile of " + tree.root() + " not used: " + e.getMessage());
+            }
+        });
     }
 
-    /** Stores what the recorder has seen as the image's boot profile (once); null when not recording. */
+    /**
+     * Stores what the recorder has seen as a boot profile and returns the new image key that
+     * carries it (once; later calls return the same key); null when not recording or on failure.
+     */
     public synchronized Cid storeProfile() {
         if (recorder == null || storedProfile != null) return storedProfile;
-        if (options.local() == null || options.profileDir() == null) {
-            LOG.warning("boot profile of " + tree.root() + " not stored: the mount has no local store or profile dir");
+        if (options.local() == null) {
+            LOG.warning("boot profile of " + tree.root() + " not stored: the mount has no local block store");
             return null;
         }
         try {
-            storedProfile = new BootProfile(tree.root(), recorder.order()).store(options.local(), options.profileDir());
+            storedProfile = new BootProfile(tree.root(), recorder.order()).store(options.local(), blocks);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "boot profile of " + tree.root() + " not stored: " + e.getMessage());
         }
         return storedProfile;
     }
+
+    /** Chunks of the image's boot profile queued for prefetch (0 when it has none or none yet). */
+    public int profileChunks() { return profileChunks; }
 
     public Path dir() { return dir; }
 
@@ -198,7 +210,7 @@ public final class LazyMount implements AutoCloseable {
     public void unmount(Duration wait) throws IOException {
         if (!unmounted) {
             unmounted = true;
-            prefetches.forEach(Prefetcher.Handle::cancel);
+            synchronized (prefetches) { prefetches.forEach(Prefetcher.Handle::cancel); }
             storeProfile();
             int err = Fuse2.umount2(dir.toString(), Fuse2.MNT_DETACH);
             onUnmount.run();

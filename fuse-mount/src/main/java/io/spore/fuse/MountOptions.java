@@ -2,7 +2,6 @@ package io.spore.fuse;
 
 import io.spore.p2p.blockstore.BlockStore;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -14,11 +13,10 @@ import java.time.Duration;
  * @param prefetch      background prefetch of the whole image in stream order (--no-prefetch: false);
  *                      a boot profile is still prefetched when the prefetcher is not NONE
  * @param recordProfile record the boot profile for this long after mounting; null or zero: do not
- * @param profileDir    where the image -> boot profile side records live (data dir/profiles); null: none
  * @param debug         libfuse debug output on stderr
  */
 public record MountOptions(BlockStore local, Prefetcher prefetcher, boolean prefetch, Duration recordProfile,
-                           Path profileDir, boolean debug) {
+                           boolean debug) {
     public MountOptions {
         if (prefetcher == null) prefetcher = Prefetcher.NONE;
         if (recordProfile != null && recordProfile.isNegative()) {
@@ -27,22 +25,22 @@ public record MountOptions(BlockStore local, Prefetcher prefetcher, boolean pref
     }
 
     public static MountOptions defaults() {
-        return new MountOptions(null, Prefetcher.NONE, true, null, null, false);
+        return new MountOptions(null, Prefetcher.NONE, true, null, false);
     }
 
     public MountOptions withLocal(BlockStore store) {
-        return new MountOptions(store, prefetcher, prefetch, recordProfile, profileDir, debug);
+        return new MountOptions(store, prefetcher, prefetch, recordProfile, debug);
     }
 
     public MountOptions withPrefetcher(Prefetcher p, boolean background) {
-        return new MountOptions(local, p, background, recordProfile, profileDir, debug);
+        return new MountOptions(local, p, background, recordProfile, debug);
     }
 
-    public MountOptions withProfile(Path dir, Duration record) {
-        return new MountOptions(local, prefetcher, prefetch, record, dir, debug);
+    public MountOptions withRecordProfile(Duration record) {
+        return new MountOptions(local, prefetcher, prefetch, record, debug);
     }
 
     public MountOptions withDebug(boolean on) {
-        return new MountOptions(local, prefetcher, prefetch, recordProfile, profileDir, on);
+        return new MountOptions(local, prefetcher, prefetch, recordProfile, on);
     }
 }
