@@ -23,6 +23,9 @@ import java.nio.file.Path;
                 ExportCommand.class,
                 VerifyCommand.class,
                 InspectCommand.class,
+                MountCommand.class,
+                UnmountCommand.class,
+                MountsCommand.class,
         })
 final class ContainerCommand implements Runnable {
     static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/spore");

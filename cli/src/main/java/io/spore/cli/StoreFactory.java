@@ -10,6 +10,6 @@ final class StoreFactory {
     private StoreFactory() {}
 
     static BlockStore open(Path dataDir) throws IOException {
-        throw new UserException("the local block store is not implemented yet");
+        return io.spore.p2p.blockstore.FileBlockStore.open(dataDir);
     }
 }

@@ -67,6 +67,12 @@ public final class LazyMount implements AutoCloseable {
     static LazyMount mount(Tree tree, BlockSource blocks, Path dir, MountOptions options) throws IOException {
         Fuse2.requireLibrary();
         Path abs = dir.toAbsolutePath().normalize();
+        boolean deadSpore = MountTable.read().stream().anyMatch(m -> m.mountPoint().equals(abs) && m.isSpore())
+                && !Files.isDirectory(abs);
+        if (deadSpore) {
+            // A mount whose process died answers ENOTCONN to everything: clear it and mount again.
+            Fuse2.umount2(abs.toString(), Fuse2.MNT_DETACH);
+        }
         if (!Files.isDirectory(abs)) {
             throw new IOException(abs + " is not a directory: create an empty directory to mount on");
         }

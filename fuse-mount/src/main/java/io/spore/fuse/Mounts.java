@@ -62,6 +62,16 @@ public final class Mounts implements AutoCloseable {
         if (err != 0) throw new IOException("unmounting " + abs + " failed (errno " + err + "): run as root");
     }
 
+    /** A Spore FUSE mount of this machine, whoever serves it. */
+    public record Listed(Path dir, String image) {}
+
+    /** Every Spore FUSE mount in this mount namespace (from /proc/self/mountinfo). */
+    public static List<Listed> listSystem() {
+        return MountTable.read().stream().filter(MountTable::isSpore)
+                .map(t -> new Listed(t.mountPoint(), t.source().startsWith("spore:") ? t.source().substring(6) : t.source()))
+                .toList();
+    }
+
     public List<LazyMount> list() { return new ArrayList<>(mounts.values()); }
 
     public List<MountStats> stats() { return list().stream().map(LazyMount::stats).toList(); }
