@@ -1,0 +1,141 @@
+package io.spore.fuse;
+
+import io.spore.image.Image;
+import io.spore.image.posix.Importer;
+import io.spore.image.posix.TreeSnapshot;
+import io.spore.p2p.blockstore.FileBlockStore;
+import io.spore.p2p.multiformats.Cid;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.spore.fuse.Env.run;
+import static io.spore.fuse.Env.sh;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The proof on a real image: the debootstrap minbase fixture imported into a temporary block
+ * store, mounted with FUSE, read with ordinary tools.
+ */
+class RootfsMountTest {
+    static Path work, rootfs;
+    static FileBlockStore store;
+    static Image image;
+    static Cid root;
+    final List<LazyMount> mounts = new ArrayList<>();
+
+    @BeforeAll
+    static void importFixture() throws Exception {
+        Env.requireFuse();
+        rootfs = Path.of(System.getenv().getOrDefault("SPORE_TEST_CACHE", "/var/cache/spore-tests"), "rootfs", "minbase");
+        if (!Files.isRegularFile(rootfs.resolve(".complete"))) {
+            String why = rootfs + " is missing: run tests/setup/20-rootfs.sh";
+            if ("true".equals(System.getenv("CI"))) fail(why);
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, why);
+        }
+        work = Files.createTempDirectory("spore-fuse-rootfs-");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        store = FileBlockStore.open(work.resolve("data"));
+        root = Importer.importTree(rootfs.toString().getBytes(StandardCharsets.UTF_8), store, 2).root();
+        image = Image.open(store, root);
+    }
+
+    @AfterAll
+    static void removeStore() throws Exception {
+        if (store != null) store.close();
+        if (work != null) sh("rm -rf " + work);
+    }
+
+    @AfterEach
+    void unmountAll() throws Exception {
+        for (LazyMount m : mounts) m.unmount();
+    }
+
+    Path mount(io.spore.p2p.blockstore.BlockSource source) throws Exception {
+        Path dir = Files.createTempDirectory(work, "mnt-");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        mounts.add(LazyMount.mount(image, source, dir, MountOptions.defaults()));
+        return dir;
+    }
+
+    @Test
+    void catOsReleaseReadsUnderOnePercent() throws Exception {
+        TestSourceWrapper counting = new TestSourceWrapper(store);
+        Path mnt = mount(counting);
+        assertEquals(Files.readString(rootfs.resolve("usr/lib/os-release")), sh("cat " + mnt + "/etc/os-release"));
+        long fraction = counting.bytes.get() * 1000 / Math.max(1, image.contentBytes());
+        System.out.printf("cat /etc/os-release fetched %d blocks, %d bytes = %.3f%% of %d content bytes%n",
+                counting.blocks.get(), counting.bytes.get(), counting.bytes.get() * 100.0 / image.contentBytes(), image.contentBytes());
+        assertTrue(fraction < 10, "fetched " + counting.bytes.get() + " bytes");
+    }
+
+    @Test
+    void findReadsNoDataChunks() throws Exception {
+        TestSourceWrapper counting = new TestSourceWrapper(store);
+        Path mnt = mount(counting);
+        String out = sh("find " + mnt + " -xdev -ls | wc -l");
+        assertTrue(Integer.parseInt(out.strip()) > 1000, out);
+        assertEquals(0, counting.blocks.get(), "find -ls fetched blocks");
+    }
+
+    @Test
+    void treeAndTarEqualTheSource() throws Exception {
+        Path mnt = mount(store);
+        TreeSnapshot src = TreeSnapshot.of(rootfs.toString().getBytes(StandardCharsets.UTF_8));
+        TreeSnapshot got = TreeSnapshot.of(mnt.toString().getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of(), src.diff(got, 20), "metadata or content differ");
+        String tar = "tar --numeric-owner --sort=name --xattrs --xattrs-include='*' --acls --format=posix "
+                + "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime --exclude=./.complete -cf - -C ";
+        String a = sh(tar + rootfs + " . | sha256sum"), b = sh(tar + mnt + " . | sha256sum");
+        assertEquals(a, b, "tar streams differ");
+    }
+
+    @Test
+    void programsRunFromTheMount() throws Exception {
+        Path mnt = mount(store);
+        assertTrue(sh("chroot " + mnt + " /bin/ls /").contains("usr"));
+        assertEquals("hello from bash 5\n", sh("chroot " + mnt + " /bin/bash -c 'echo hello from bash ${BASH_VERSINFO[0]}'"));
+    }
+
+    @Test
+    void lostProviderGivesEioThenRecovers() throws Exception {
+        TestSource flaky = new TestSource(store);
+        flaky.deadline = Duration.ofSeconds(2);
+        Path mnt = mount(flaky);
+        sh("ls " + mnt + "/usr/bin >/dev/null");
+        flaky.down = true;
+        long t0 = System.nanoTime();
+        Env.Result r = run("cat " + mnt + "/usr/bin/bash > /dev/null");
+        double secs = (System.nanoTime() - t0) / 1e9;
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("Input/output error"), r.err());
+        assertTrue(secs >= 1.9 && secs < 60, "EIO after " + secs + " s");
+        flaky.down = false;
+        sh("cmp " + mnt + "/usr/bin/bash " + rootfs + "/usr/bin/bash");
+    }
+
+    /** Counts blocks and bytes handed out. */
+    static class TestSourceWrapper implements io.spore.p2p.blockstore.BlockSource {
+        final io.spore.p2p.blockstore.BlockSource inner;
+        final AtomicLong blocks = new AtomicLong(), bytes = new AtomicLong();
+
+        TestSourceWrapper(io.spore.p2p.blockstore.BlockSource inner) { this.inner = inner; }
+
+        @Override public byte[] get(Cid cid) throws java.io.IOException {
+            byte[] b = inner.get(cid);
+            blocks.incrementAndGet();
+            bytes.addAndGet(b.length);
+            return b;
+        }
+    }
+}
