@@ -64,7 +64,8 @@ class RootfsMountTest {
     Path mount(io.spore.p2p.blockstore.BlockSource source) throws Exception {
         Path dir = Files.createTempDirectory(work, "mnt-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        mounts.add(LazyMount.mount(image, source, dir, MountOptions.defaults()));
+        // A fresh Image per mount: its chunk cache must not hide reads from the counting sources.
+        mounts.add(LazyMount.mount(Image.open(store, root), source, dir, MountOptions.defaults()));
         return dir;
     }
 
