@@ -43,6 +43,13 @@ final class LazyFs {
     private final int[] nlink;
     private final CountDownLatch initialised = new CountDownLatch(1);
     final LongAdder reads = new LongAdder(), bytesRead = new LongAdder(), readErrors = new LongAdder();
+    /** Sequential reads: decompress the next chunks on other threads while FUSE copies this one. */
+    static final long READ_AHEAD = 512 * 1024;
+    private final java.util.concurrent.ThreadPoolExecutor ahead = new java.util.concurrent.ThreadPoolExecutor(2, 2, 10,
+            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(32),
+            Thread.ofPlatform().daemon().name("spore-readahead-", 0).factory(),
+            new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+    private final java.util.concurrent.ConcurrentHashMap<Integer, long[]> sequential = new java.util.concurrent.ConcurrentHashMap<>();
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     /** Per FUSE thread: read buffer and native room for readdir's name and stat. */
@@ -244,6 +251,7 @@ final class LazyFs {
             }
             MemorySegment.copy(s.buf, 0, buf.reinterpret(size), JAVA_BYTE, 0, got);
             bytesRead.add(got);
+            readAhead(i, offset, offset + got, fileSize);
             return got;
         } catch (IOException e) {
             readErrors.increment();
@@ -253,6 +261,36 @@ final class LazyFs {
             readErrors.increment();
             return fail("read", t);
         }
+    }
+
+    /** Per inode {end of the last read, end of what was sent ahead}; reads that continue it go ahead. */
+    private void readAhead(int i, long start, long end, long fileSize) {
+        long[] st = sequential.computeIfAbsent(i, k -> new long[2]);
+        long from, to;
+        synchronized (st) {
+            boolean continues = start == 0 || start == st[0];
+            st[0] = end;
+            if (!continues || end >= fileSize || st[1] > end + READ_AHEAD / 2) return;
+            from = Math.max(end, st[1]);
+            to = Math.min(fileSize, end + READ_AHEAD);
+            st[1] = to;
+        }
+        if (from >= to) return;
+        long base = tree.entry(i).streamOffset();
+        for (var c : tree.chunksFor(i, from, to - from)) {
+            long at = Math.max(from, c.streamOffset() - base);
+            ahead.execute(() -> {
+                try {
+                    tree.read(i, at, new byte[1], 0, 1, blocks);
+                } catch (IOException | RuntimeException e) {
+                    // the read that needs it reports the error
+                }
+            });
+        }
+    }
+
+    void close() {
+        ahead.shutdownNow();
     }
 
     int readdir(MemorySegment path, MemorySegment buf, MemorySegment filler, long offset, MemorySegment fi) {

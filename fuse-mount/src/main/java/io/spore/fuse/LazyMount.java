@@ -99,6 +99,7 @@ public final class LazyMount implements AutoCloseable {
             } finally {
                 // Upcall stubs must outlive every FUSE thread, so they go only once the loop returned.
                 arena.close();
+                fs.close();
             }
         }, "spore-fuse " + dir);
         t.setDaemon(true);

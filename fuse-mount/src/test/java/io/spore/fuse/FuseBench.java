@@ -171,7 +171,7 @@ class FuseBench {
         try (LoopbackBlocks server = new LoopbackBlocks(store)) {
             for (String mode : List.of("loopback TCP", "local store")) {
                 BlockSource source = mode.equals("local store") ? store : server.client();
-                Path mnt = Files.createDirectory(work.resolve("mnt-lat-" + mode.charAt(0)));
+                Path mnt = Files.createDirectory(work.resolve("mnt-lat-" + mode.replace(' ', '-')));
                 LazyMount m = LazyMount.mount(image, source, mnt, MountOptions.defaults());
                 long[] micros = new long[picks.size()];
                 try {

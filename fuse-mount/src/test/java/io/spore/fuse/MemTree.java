@@ -121,7 +121,11 @@ final class MemTree implements Tree {
     @Override public List<Chunk> chunks() { return chunks; }
 
     @Override public List<Chunk> chunksFor(int index, long offset, long len) {
-        throw new UnsupportedOperationException("not used");
+        Entry e = entries.get(inode(index));
+        long end = Math.min(e.size(), offset + len);
+        if (offset >= end) return List.of();
+        int first = firstChunk.get(inode(index));
+        return chunks.subList(first + (int) (offset / CHUNK), first + (int) ((end - 1) / CHUNK) + 1);
     }
 
     @Override public long contentBytes() { return stream; }
