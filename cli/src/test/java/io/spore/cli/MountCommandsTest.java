@@ -48,6 +48,28 @@ class MountCommandsTest {
         assertTrue(r.err().contains(expected), "expected '" + expected + "' in: " + r.err());
     }
 
+    @Test void aKilledMountIsClearedAtTheNextStart() throws Exception {
+        Cli.require(Cli.isRoot() && Files.exists(Path.of("/dev/fuse")), "mount tests need root and /dev/fuse");
+        Path tree = tmp.resolve("tree");
+        Cli.smallTree(tree, 4, 1000);
+        String key = cli("share", tree.toString()).out().strip();
+        Path mnt = Files.createDirectories(data.resolve("machines/m1/lower"));
+        Path err = tmp.resolve("mount.err");
+        Process p = new ProcessBuilder(Cli.javaCommand(List.of(), "--data-dir", data.toString(), "mount", key, mnt.toString()))
+                .redirectError(err.toFile()).start();
+        try {
+            for (int i = 0; i < 200 && !Files.readString(err).contains("mounted"); i++) Thread.sleep(50);
+            assertTrue(Files.readString(err).contains("mounted"), Files.readString(err));
+        } finally {
+            p.destroyForcibly().waitFor();   // SIGKILL: no shutdown hook, the mount stays behind, dead
+        }
+        assertTrue(Files.readString(Path.of("/proc/self/mountinfo")).contains(mnt.toString()), "a dead mount is left");
+        assertFalse(Files.isDirectory(mnt), "a dead FUSE mount cannot be read (ENOTCONN)");
+        assertEquals(List.of(mnt), io.spore.fuse.Mounts.clearStale(data));
+        assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(mnt.toString()));
+        assertTrue(Files.isDirectory(mnt));
+    }
+
     @Test void badInputsGiveOneLineErrors() throws Exception {
         oneLineError(cli("unmount", tmp.toString()), "is not a Spore mount: see 'container mounts'");
         oneLineError(cli("mount", "nonsense", tmp.toString()), "is not a valid key");
