@@ -15,6 +15,10 @@ import java.util.logging.Logger;
 /**
  * The mounts of one process (the daemon): mount, unmount, list with figures, unmount all at
  * shutdown, and on start clear FUSE mounts a crashed predecessor left under its data dir.
+ *
+ * <p>Never read a mount from the JVM that serves it with code that stays in Java while it blocks
+ * (critical FFM downcalls, page faults on mapped files): FUSE threads must reach Java to answer,
+ * and a safepoint then waits for that reader forever. Plain java.io/NIO reads are safe.
  */
 public final class Mounts implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Mounts.class.getName());
