@@ -23,7 +23,9 @@ import java.nio.file.Path;
                 ExportCommand.class,
                 VerifyCommand.class,
                 InspectCommand.class,
-                PeerCommand.class,
+                MountCommand.class,
+                UnmountCommand.class,
+                MountsCommand.class,
                 BootCommand.class,
                 LsCommand.class,
                 StopCommand.class,
@@ -33,6 +35,7 @@ import java.nio.file.Path;
                 SshCommand.class,
                 ShellCommand.class,
                 RunCommand.class,
+                PeerCommand.class,
         })
 final class ContainerCommand implements Runnable {
     static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/spore");

@@ -93,9 +93,11 @@ public final class Posix {
     private static final class FSYNC { static final MethodHandle H = fn("fsync", i(JAVA_INT)); }
     // One holder class per function: a handle is linked on first use only, which keeps the CLI's
     // start-up short (linking all of them up front measured 0.7 s).
-    // critical: the kernel copies straight into/out of the Java array, no bounce buffer.
-    private static final class READ { static final MethodHandle H = fn("read", l(JAVA_INT, ADDRESS, JAVA_LONG), Linker.Option.critical(true)); }
-    private static final class PWRITE { static final MethodHandle H = fn("pwrite", l(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), Linker.Option.critical(true)); }
+    // Not critical(true), although that would let the kernel copy straight into the Java array: a
+    // critical call holds off garbage collection while it blocks, so reading a file that a FUSE
+    // mount of this same JVM serves would wait for FUSE threads that wait for the collection.
+    private static final class READ { static final MethodHandle H = fn("read", l(JAVA_INT, ADDRESS, JAVA_LONG)); }
+    private static final class PWRITE { static final MethodHandle H = fn("pwrite", l(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG)); }
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -493,12 +495,12 @@ public final class Posix {
 
     // ---- content ----
 
-    /** read(2) into {@code dst}'s remaining bytes; -1 at end of file. Heap buffers are read in place. */
+    /** read(2) into {@code dst}'s remaining bytes; -1 at end of file. Heap buffers go through a native bounce buffer. */
     public static int read(int fd, ByteBuffer dst, byte[] shown) throws IOException {
         int len = dst.remaining();
         if (len == 0) return 0;
-        MemorySegment seg = MemorySegment.ofBuffer(dst);
         Scratch s = SCRATCH.get();
+        MemorySegment seg = dst.isDirect() ? MemorySegment.ofBuffer(dst) : s.buf(len);
         try {
             for (;;) {
                 long n = (long) READ.H.invokeExact(s.errno, fd, seg, (long) len);
@@ -507,6 +509,7 @@ public final class Posix {
                     throw fail(s, "read", shown);
                 }
                 if (n == 0) return -1;
+                if (!dst.isDirect()) MemorySegment.copy(seg, 0, MemorySegment.ofBuffer(dst), 0, n);
                 dst.position(dst.position() + (int) n);
                 return (int) n;
             }
@@ -519,8 +522,9 @@ public final class Posix {
 
     /** Writes all of {@code src[off, off+len)} at file offset {@code pos}. */
     public static void pwriteFully(int fd, byte[] src, int off, int len, long pos, byte[] shown) throws IOException {
-        MemorySegment seg = MemorySegment.ofArray(src);
         Scratch s = SCRATCH.get();
+        MemorySegment seg = s.buf(off + (long) len);
+        MemorySegment.copy(MemorySegment.ofArray(src), off, seg, off, len);
         try {
             while (len > 0) {
                 long n = (long) PWRITE.H.invokeExact(s.errno, fd, seg.asSlice(off, len), (long) len, pos);
