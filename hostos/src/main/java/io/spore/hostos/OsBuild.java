@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * Debian packages fetched with apt and cached, a jlink JRE, the daemon's jars.
  */
 public final class OsBuild {
-    static final List<String> FILES = List.of("build.sh", "init", "udhcpc.script");
+    static final List<String> FILES = List.of("build.sh", "init", "udhcpc.script", "Repack.java");
 
     /**
      * @param jars     the directory with spore-cli.jar and lib/ (cli/target)

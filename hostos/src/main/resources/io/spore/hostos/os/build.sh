@@ -25,12 +25,13 @@ while [ $# -gt 0 ]; do
   esac
 done
 die() { echo "spore-os build: $*" >&2; exit 1; }
-say() { echo "spore-os: $*" >&2; }
+T0=$(date +%s)
+say() { echo "spore-os: [$(( $(date +%s) - T0 )) s] $*" >&2; }
 [ -n "$OUT" ] && [ -n "$CACHE" ] && [ -n "$JARS" ] || die "--out, --cache and --jars are required"
 [ -x "$JDK/bin/jlink" ] || die "no jlink in '$JDK': set JAVA_HOME to a JDK 25"
 [ -f "$JARS/spore-cli.jar" ] || die "no spore-cli.jar in $JARS: run 'mvn -pl cli -am package' first"
-for t in apt-get apt-cache dpkg-deb cpio xz readelf strip depmod; do
-  command -v "$t" >/dev/null || die "'$t' is missing: apt-get install dpkg apt cpio xz-utils binutils kmod"
+for t in apt-get apt-cache dpkg-deb cpio xz readelf strip depmod mksquashfs; do
+  command -v "$t" >/dev/null || die "'$t' is missing: apt-get install dpkg apt cpio xz-utils binutils kmod squashfs-tools"
 done
 export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1767225600}" # 2026-01-01T00:00:00Z
 XZ=(xz --check=crc32 --lzma2=preset=9e,dict=32MiB -T1 -c) # crc32: the kernel's unxz needs it
@@ -50,12 +51,15 @@ PKGS=("$KPKG" "${PROGRAMS[@]}" "${LIBS[@]}")
 
 mkdir -p "$CACHE/debs" "$OUT"
 chmod 755 "$CACHE/debs"
+# One apt-cache call for all (each call costs seconds on a busy machine).
+apt-cache show --no-all-versions "${PKGS[@]}" 2>/dev/null \
+  | awk '/^Package: /{p=$2} /^Version: /{if (!(p in v)) v[p]=$2} END{for (p in v) print p "=" v[p]}' > "$CACHE/.versions.$$"
 VERSIONS=()
 for p in "${PKGS[@]}"; do
-  v=$(apt-cache show --no-all-versions "$p" 2>/dev/null | sed -n 's/^Version: //p' | head -1)
-  [ -n "$v" ] || die "apt has no package $p: run 'apt-get update'"
-  VERSIONS+=("$p=$v")
+  pv=$(grep -m1 "^$p=" "$CACHE/.versions.$$") || { rm -f "$CACHE/.versions.$$"; die "apt has no package $p: run 'apt-get update'"; }
+  VERSIONS+=("$pv")
 done
+rm -f "$CACHE/.versions.$$"
 MISSING=()
 for pv in "${VERSIONS[@]}"; do
   p=${pv%%=*} v=${pv#*=}
@@ -71,10 +75,22 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/spore-os.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 POOL=$WORK/pool ROOT=$WORK/root
 mkdir -p "$POOL" "$ROOT"
+# Packages are unpacked once into CACHE/unpacked/<pkg>_<version> (the kernel alone takes a
+# minute) and linked into the pool; a build only reads them.
+mkdir -p "$CACHE/unpacked"
 for pv in "${VERSIONS[@]}"; do
   p=${pv%%=*} v=${pv#*=}
-  dpkg-deb -x "$(ls "$CACHE/debs/${p}_${v//:/%3a}_"*.deb | head -1)" "$POOL/$p"
+  u="$CACHE/unpacked/${p}_${v//:/%3a}"
+  if [ ! -d "$u" ]; then
+    rm -rf "$u.tmp"; mkdir -p "$u.tmp"
+    dpkg-deb -x "$(ls "$CACHE/debs/${p}_${v//:/%3a}_"*.deb | head -1)" "$u.tmp"
+    # Debian's kernel package leaves modules.dep to its postinst: make it here, once.
+    case "$p" in linux-image-*) depmod -b "$u.tmp" "${p#linux-image-}" ;; esac
+    mv "$u.tmp" "$u"
+  fi
+  ln -s "$u" "$POOL/$p"
 done
+say "packages unpacked"
 
 # ---- the tree: merged /usr, like Debian ------------------------------------------------------
 for d in usr/bin usr/sbin usr/lib/x86_64-linux-gnu usr/lib64 usr/share etc root dev proc sys run tmp \
@@ -121,42 +137,23 @@ find "$JRE" -name '*.so' -exec strip --strip-unneeded {} +
 # One CDS archive: the no-compressed-oops one only serves heaps over 32 GB.
 rm -rf "$JRE/legal" "$JRE/lib/server/classes_nocoops.jsa"
 ln -s ../lib/jvm/spore/bin/java "$ROOT/usr/bin/java"
+say "JRE linked"
 
 # ---- the daemon's jars ----------------------------------------------------------------------
-# Stored, not deflated, so xz compresses them with everything else; natives of other platforms
-# dropped (zstd-jni and jffi carry one per OS and CPU).
 APP=$ROOT/usr/lib/spore
 mkdir -p "$APP/lib"
-repack() { # in-jar out-jar
-  local d=$WORK/jar.$$ ; rm -rf "$d"; mkdir -p "$d"
-  (cd "$d" && "$JDK/bin/jar" xf "$1")
-  case "$1" in
-    */zstd-jni-*) rm -rf "${d:?}"/{darwin,win,freebsd,aix}
-      find "$d/linux" -mindepth 1 -maxdepth 1 ! -name amd64 -exec rm -rf {} + ;;
-    */jffi-*-native.jar) find "${d:?}/jni" -mindepth 1 -maxdepth 1 ! -name x86_64-Linux -exec rm -rf {} + ;;
-  esac
-  if [ "$BC_PRUNE" = 1 ]; then case "$1" in */bcprov-*)
-    rm -rf "${d:?}"/org/bouncycastle/{jcajce,jce,x509} "$d"/org/bouncycastle/pqc/{jcajce,asn1,math}
-    # pqc/crypto/lms stays: org.bouncycastle.crypto.util refers to it.
-    find "$d/org/bouncycastle/pqc/crypto" -mindepth 1 -maxdepth 1 -type d ! -name lms -exec rm -rf {} + ;;
-  esac; fi
-  find "$d" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
-  # jar --no-compress keeps META-INF/MANIFEST.MF first; the file list is sorted for stable bytes.
-  (cd "$d" && find . -type f ! -path ./META-INF/MANIFEST.MF | sed 's|^\./||' | sort > "$WORK/jar.list"
-   if [ -f META-INF/MANIFEST.MF ]; then
-     "$JDK/bin/jar" --create --no-compress --file "$2" --manifest META-INF/MANIFEST.MF "@$WORK/jar.list"
-   else
-     "$JDK/bin/jar" --create --no-compress --no-manifest --file "$2" "@$WORK/jar.list"
-   fi) || die "could not repack $1"
-  rm -rf "$d"
-}
 # bcprov is 8 MB, most of it the JCA provider and post-quantum code; Spore uses only the
 # lightweight API (Ed25519, X25519). Those packages go unless a Spore class refers to them.
 BC_PRUNE=1
 if "$JDK/bin/jdeps" --multi-release 25 -verbose:package --ignore-missing-deps "$JARS/spore-cli.jar" "$JARS"/lib/spore-*.jar 2>/dev/null \
     | grep -qE -- '-> org\.bouncycastle\.(jcajce|jce|x509|pqc)'; then BC_PRUNE=0; fi
-repack "$(readlink -f "$JARS/spore-cli.jar")" "$APP/spore-cli.jar"
-for j in "$JARS"/lib/*.jar; do repack "$(readlink -f "$j")" "$APP/lib/$(basename "$j")"; done
+# Stored, not deflated, so xz compresses them with everything else; natives of other platforms
+# dropped (zstd-jni and jffi carry one per OS and CPU). One JVM for all of them: see Repack.java.
+"$JDK/bin/java" "$HERE/Repack.java" "$SOURCE_DATE_EPOCH" "$BC_PRUNE" "$APP" "$(readlink -f "$JARS/spore-cli.jar")" \
+  || die "could not repack spore-cli.jar"
+"$JDK/bin/java" "$HERE/Repack.java" "$SOURCE_DATE_EPOCH" "$BC_PRUNE" "$APP/lib" $(for j in "$JARS"/lib/*.jar; do readlink -f "$j"; done) \
+  || die "could not repack the jars in $JARS/lib"
+say "jars repacked"
 
 # ---- ELF library closure --------------------------------------------------------------------
 LIBDIRS=()
@@ -190,6 +187,7 @@ while :; do
   [ $added = 1 ] || break
 done
 put libc6 lib64/ld-linux-x86-64.so.2
+say "library closure done"
 
 # ---- kernel and modules ---------------------------------------------------------------------
 KVER=${KPKG#linux-image-}
@@ -203,7 +201,6 @@ KDST=$ROOT/usr/lib/modules/$KVER
 mkdir -p "$KDST"
 # modules.dep ("kernel/x/a.ko: kernel/y/b.ko ...") gives each module's dependencies; load order is
 # dependencies first (a depth-first walk), written to /etc/spore-os/modules for init's insmod.
-depmod -b "$POOL/$KPKG" "$KVER"
 awk -v want="${MODS[*]}" '
   function base(p) { sub(/.*\//, "", p); sub(/\.ko.*$/, "", p); gsub(/-/, "_", p); return p }
   function visit(m,   n, i, d) { if (m in seen) return; seen[m] = 1
@@ -249,10 +246,27 @@ printf '%s\n' "${VERSIONS[@]}" | sort > "$ROOT/etc/spore-os/packages"
 echo "jdk=$("$JDK/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p')" >> "$ROOT/etc/spore-os/packages"
 echo "kernel=$KVER" >> "$ROOT/etc/spore-os/packages"
 
+# ---- the JRE and the jars as squashfs images ------------------------------------------------
+# Read on demand through loop mounts instead of unpacked into RAM at boot: under TCG, unxz of
+# the whole initramfs took 40 s, and the JVM touches a fraction of its 100 MB. /init mounts them
+# at /usr/lib/spore-os/{jre,app}; the usual paths are symlinks there.
+SQ=$ROOT/usr/lib/spore-os
+mkdir -p "$SQ/jre" "$SQ/app"
+squash() { # dir image (mksquashfs takes every timestamp from SOURCE_DATE_EPOCH)
+  find "$1" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+  mksquashfs "$1" "$2" -noappend -quiet -no-progress -comp xz -b 1M -all-root -no-xattrs \
+    >/dev/null || die "mksquashfs $1 failed"
+  rm -rf "$1"
+}
+squash "$JRE" "$SQ/jre.sqfs"; ln -s ../spore-os/jre "$JRE"
+squash "$APP" "$SQ/app.sqfs"; ln -s spore-os/app "$APP"
+say "squashfs images made"
+
 # ---- archive --------------------------------------------------------------------------------
 find "$ROOT" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 (cd "$ROOT" && find . -mindepth 1 | sed 's|^\./||' | sort | cpio -o -H newc -R 0:0 --reproducible --quiet) > "$WORK/initrd.cpio"
 "${XZ[@]}" "$WORK/initrd.cpio" > "$WORK/initrd.img"
+say "initramfs compressed"
 cp "$WORK/vmlinuz" "$OUT/vmlinuz.tmp"; mv "$OUT/vmlinuz.tmp" "$OUT/vmlinuz"
 cp "$WORK/initrd.img" "$OUT/initrd.img.tmp"; mv "$OUT/initrd.img.tmp" "$OUT/initrd.img"
 cp "$ROOT/etc/spore-os/packages" "$OUT/packages"
@@ -289,8 +303,8 @@ part() { # name dir...
   printf 'vmlinuz=%s\n' "$(stat -c %s "$OUT/vmlinuz")"
   printf 'initrd=%s\n' "$(stat -c %s "$OUT/initrd.img")"
   printf 'total=%s\n' $(( $(stat -c %s "$OUT/vmlinuz") + $(stat -c %s "$OUT/initrd.img") ))
-  part jre usr/lib/jvm
-  part jars usr/lib/spore
+  printf 'jre=%s\n' "$(stat -c %s "$SQ/jre.sqfs")"
+  printf 'jars=%s\n' "$(stat -c %s "$SQ/app.sqfs")"
   part modules usr/lib/modules
   part libs usr/lib/x86_64-linux-gnu usr/lib64
   part programs usr/bin/busybox usr/bin/systemd-nspawn usr/sbin/dropbear usr/sbin/nft usr/bin/fusermount
