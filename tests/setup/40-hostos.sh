@@ -4,7 +4,7 @@
 # isolinux/xorriso for the ISO, ssh for logging in.
 set -euo pipefail
 . "$(dirname "$0")/../../scripts/env.sh"
-spore_packages apt dpkg cpio xz-utils binutils kmod isolinux syslinux-common xorriso \
+spore_packages apt dpkg cpio xz-utils binutils kmod squashfs-tools isolinux syslinux-common xorriso \
   qemu-system-x86 dnsmasq-base openssh-client e2fsprogs iproute2
 if ! apt-cache show --no-all-versions linux-image-cloud-amd64 >/dev/null 2>&1; then
   echo "apt-get update (the Spore OS build needs the bookworm package lists)"
