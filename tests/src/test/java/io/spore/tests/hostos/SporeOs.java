@@ -45,7 +45,17 @@ final class SporeOs {
     }
 
     static synchronized OsBuild.Result first() throws IOException {
-        if (first == null) first = build(Files.createTempDirectory("spore-os-a"));
+        if (first == null) {
+            Path dir = Files.createTempDirectory("spore-os-a");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    deleteTree(dir);
+                } catch (IOException ignored) {
+                    // best effort at JVM exit
+                }
+            }));
+            first = build(dir);
+        }
         return first;
     }
 
