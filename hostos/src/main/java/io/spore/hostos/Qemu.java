@@ -17,7 +17,9 @@ final class Qemu {
     /**
      * KVM can be present and still hang (nested KVM on these machines does), so /dev/kvm is not
      * enough: boot a 64 KiB firmware whose reset vector writes to the isa-debug-exit port, and trust
-     * KVM only if qemu exits with that code within the timeout.
+     * KVM only if qemu exits with that code within the timeout. The CPU model is the one the VM
+     * gets ({@code host}): with it, qemu on these machines fails setting MSRs even when this
+     * firmware runs, so {@link Vm} also falls back to TCG when a KVM start fails.
      */
     static boolean kvmWorks(Path scratch, long timeoutMillis) {
         if (!Files.isReadable(Path.of("/dev/kvm")) || !Files.isWritable(Path.of("/dev/kvm"))) return false;
@@ -31,7 +33,7 @@ final class Qemu {
             byte[] reset = {(byte) 0xb0, 0x01, (byte) 0xe6, (byte) 0xf4, (byte) 0xf4};
             System.arraycopy(reset, 0, rom, 0xfff0, reset.length);
             Files.write(bios, rom);
-            p = new ProcessBuilder(BINARY, "-accel", "kvm", "-nodefaults", "-no-user-config", "-display", "none",
+            p = new ProcessBuilder(BINARY, "-accel", "kvm", "-cpu", "host", "-nodefaults", "-no-user-config", "-display", "none",
                     "-m", "16", "-bios", bios.toString(), "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             return p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS) && p.exitValue() == 3;

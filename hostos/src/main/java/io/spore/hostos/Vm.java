@@ -103,8 +103,20 @@ public final class Vm {
             progress.accept("starting Spore OS (" + (kvm ? "KVM" : "TCG") + ", " + cpus + " vCPU, " + o.memoryMiB()
                     + " MiB, hostname " + hostname + ")");
             long t0 = System.nanoTime();
-            Exec.run(Qemu.command(new Qemu.Spec(o.kernel(), o.initrd(), cmdline, kvm, cpus, o.memoryMiB(), tap, mac,
-                    o.disk(), state.file("console.log"), state.file("qemu.pid"), state.file("monitor.sock"))));
+            try {
+                Exec.run(Qemu.command(new Qemu.Spec(o.kernel(), o.initrd(), cmdline, kvm, cpus, o.memoryMiB(), tap, mac,
+                        o.disk(), state.file("console.log"), state.file("qemu.pid"), state.file("monitor.sock"))));
+            } catch (HostOsException e) {
+                if (!kvm || o.accel() != Accel.AUTO) throw e;
+                // The probe passed but the real VM did not start (nested KVM): TCG, as documented.
+                progress.accept("KVM failed to start the VM (" + e.getMessage() + "): falling back to TCG");
+                kvm = false;
+                cpus = o.cpus() > 0 ? o.cpus() : 1;
+                state.set("accel", "tcg").save();
+                t0 = System.nanoTime();
+                Exec.run(Qemu.command(new Qemu.Spec(o.kernel(), o.initrd(), cmdline, false, cpus, o.memoryMiB(), tap, mac,
+                        o.disk(), state.file("console.log"), state.file("qemu.pid"), state.file("monitor.sock"))));
+            }
             state.set("qemuPid", read(state.file("qemu.pid")).strip()).set("started", System.currentTimeMillis()).save();
 
             long deadline = t0 + o.timeout().toNanos();
