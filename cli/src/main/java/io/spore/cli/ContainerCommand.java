@@ -36,6 +36,8 @@ import java.nio.file.Path;
                 ShellCommand.class,
                 RunCommand.class,
                 PeerCommand.class,
+                VmCommand.class,
+                OsCommand.class,
         })
 final class ContainerCommand implements Runnable {
     static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/spore");
