@@ -93,7 +93,7 @@ final class NoiseHandshake {
     boolean isDone() { return step == 3; }
 
     /** Writes the next handshake message (without the 2-byte length). */
-    byte[] writeMessage() {
+    byte[] writeMessage() throws NoiseException {
         if (!canWrite()) throw new IllegalStateException("not this side's turn in the Noise handshake");
         byte[] out;
         switch (step) {
@@ -188,11 +188,11 @@ final class NoiseHandshake {
         if (p.hasExtensions()) remoteMuxers = List.copyOf(p.getExtensions().getStreamMuxersList());
     }
 
-    private static byte[] dh(byte[] priv, byte[] pub) {
+    private static byte[] dh(byte[] priv, byte[] pub) throws NoiseException {
         byte[] out = new byte[32];
         if (!X25519.calculateAgreement(priv, 0, pub, 0, out, 0)) {
             // An all-zero shared secret means a low-order point: refuse as the specs allow.
-            throw new IllegalArgumentException("peer sent a low-order X25519 key");
+            throw new NoiseException("peer sent a low-order X25519 key");
         }
         return out;
     }

@@ -53,7 +53,7 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
+    public void handlerAdded(ChannelHandlerContext ctx) throws NoiseException {
         if (ctx.channel().isActive()) start(ctx);
     }
 
@@ -65,7 +65,7 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
 
     private boolean started;
 
-    private void start(ChannelHandlerContext ctx) {
+    private void start(ChannelHandlerContext ctx) throws NoiseException {
         if (started) return;
         started = true;
         if (handshake.canWrite()) send(ctx, handshake.writeMessage());
