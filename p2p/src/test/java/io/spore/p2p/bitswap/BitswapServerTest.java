@@ -15,9 +15,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.*;
 
 class BitswapServerTest {
-    // PeerId is opaque to the server; it is only a map key, so null-free stand-ins are not needed:
-    // the server never calls PeerId methods besides equals/hashCode, which Object provides.
-    private static final PeerId PEER = null;
+    private static final PeerId PEER = io.spore.p2p.identity.KeyPair.fromSeed(new byte[32]).peerId();
 
     private final MemoryBlockStore store = new MemoryBlockStore();
     private final LinkedBlockingQueue<BitswapMessage> sent = new LinkedBlockingQueue<>();
