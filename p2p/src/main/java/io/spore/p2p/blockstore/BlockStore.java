@@ -34,6 +34,23 @@ public interface BlockStore extends BlockSource, AutoCloseable {
         return cid;
     }
 
+    /**
+     * Like {@link #put(Cid, byte[])}, and tells whether the block was new to the store (for import
+     * statistics).
+     */
+    default boolean add(Cid cid, byte[] data) throws IOException {
+        boolean had = has(cid);
+        put(cid, data);
+        return !had;
+    }
+
+    /**
+     * Makes every block stored so far durable. Stores may defer durability of single puts to this
+     * call, so a caller must call it before it writes or publishes anything that refers to those
+     * blocks (an image root, a pin).
+     */
+    default void sync() throws IOException {}
+
     /** Stored size in bytes, or -1 when absent. */
     long size(Cid cid) throws IOException;
 
