@@ -23,6 +23,10 @@ import java.nio.file.Path;
                 ExportCommand.class,
                 VerifyCommand.class,
                 InspectCommand.class,
+                DaemonCommand.class,
+                PullCommand.class,
+                BlockCommand.class,
+                ConfigCommand.class,
         })
 final class ContainerCommand implements Runnable {
     static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/spore");

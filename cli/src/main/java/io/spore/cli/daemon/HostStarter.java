@@ -1,0 +1,16 @@
+package io.spore.cli.daemon;
+
+import io.spore.p2p.host.Host;
+import io.spore.p2p.identity.KeyPair;
+import io.spore.p2p.multiaddr.Multiaddr;
+
+import java.util.List;
+
+/** Starts the libp2p host; the one place that knows which implementation that is. */
+final class HostStarter {
+    private HostStarter() {}
+
+    static Host start(KeyPair identity, List<Multiaddr> listen) {
+        throw new UnsupportedOperationException("the libp2p host is not implemented yet (waiting for the p2p-core branch)");
+    }
+}
