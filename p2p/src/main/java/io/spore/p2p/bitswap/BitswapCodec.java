@@ -29,6 +29,8 @@ public final class BitswapCodec {
     static final int MAX_PRESENCES = 4096;
     /** Room kept for framing and protobuf tags when packing blocks into one message. */
     static final int MESSAGE_OVERHEAD = 64 * 1024;
+    /** Messages we send are packed up to this size: Helia reads at most 2 MiB by default (maxIncomingMessageSize). */
+    static final int MAX_OUTGOING = 2 * 1024 * 1024;
 
     private BitswapCodec() {}
 

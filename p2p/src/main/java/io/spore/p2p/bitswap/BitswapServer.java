@@ -138,7 +138,7 @@ final class BitswapServer {
                     } else {
                         BitswapMessage.Block b = new BitswapMessage.Block(w.cid(), data);
                         int bs = BitswapCodec.encodedSize(b);
-                        if (size + bs > BitswapCodec.MAX_MESSAGE - BitswapCodec.MESSAGE_OVERHEAD && size > 0) {
+                        if (size + bs > BitswapCodec.MAX_OUTGOING - BitswapCodec.MESSAGE_OVERHEAD && size > 0) {
                             inFlight = flush(peer, inFlight, blocks, presences);
                             blocks = new ArrayList<>();
                             presences = new ArrayList<>();
