@@ -2,7 +2,14 @@ package io.spore.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spore.cli.daemon.HostStarter;
 import io.spore.image.posix.TreeSnapshot;
+import io.spore.p2p.bitswap.Bitswap;
+import io.spore.p2p.blockstore.BlockStore;
+import io.spore.p2p.blockstore.FileBlockStore;
+import io.spore.p2p.host.Host;
+import io.spore.p2p.identity.KeyPair;
+import io.spore.p2p.multiaddr.Multiaddr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,6 +177,25 @@ class DaemonProofTest {
         Cli.Result verify = Cli.run("--data-dir", b.dataDir.toString(), "verify", key);
         assertEquals(0, verify.code(), verify.err());
         assertExportEquals(b, key, src);
+    }
+
+    @Test
+    void aLyingPeerIsDroppedAndThePullCompletesFromAnHonestOne() throws Exception {
+        Path src = tree(base.resolve("src"), 16);
+        DaemonProcess a = daemon("a", List.of(), null);
+        String key = share(a, src);
+        try (BlockStore honest = FileBlockStore.open(a.dataDir);
+             Host liar = HostStarter.start(KeyPair.generate(), List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")));
+             Bitswap lies = new Bitswap(liar, new LyingStore(honest)).start()) {
+            String liarAddress = liar.listenAddresses().get(0).withPeerId(liar.peerId()).toString();
+            DaemonProcess b = daemon("b", List.of(liarAddress, a.address()), null);
+            JsonNode done = pull(b, key);
+            assertEquals("done", done.path("event").asText());
+            assertTrue(lies.blocksSent() > 0, "the liar was asked and sent corrupted blocks");
+            assertEquals(1, b.status().path("peersDropped").asLong(), "B dropped the liar: " + b.status());
+            assertTrue(b.logText().contains("dropping peer " + liar.peerId()), b.logText());
+            assertExportEquals(b, key, src);
+        }
     }
 
     interface Call<T> { T run() throws Exception; }

@@ -7,10 +7,10 @@ import io.spore.p2p.multiaddr.Multiaddr;
 import java.util.List;
 
 /** Starts the libp2p host; the one place that knows which implementation that is. */
-final class HostStarter {
+public final class HostStarter {
     private HostStarter() {}
 
-    static Host start(KeyPair identity, List<Multiaddr> listen) {
+    public static Host start(KeyPair identity, List<Multiaddr> listen) {
         throw new UnsupportedOperationException("the libp2p host is not implemented yet (waiting for the p2p-core branch)");
     }
 }
