@@ -4,6 +4,8 @@
 // Prints {"peerId": ..., "addresses": [...]} first. Commands:
 //   {"op":"random","count":N,"size":S,"seed":K} -> stores N random raw blocks; {"cids":[...]}
 //   {"op":"put","data":"<base64>"}              -> {"cid": ...}
+//   {"op":"putFiles","dir":D}                   -> stores every file under D named by a raw-codec CID (a Spore
+//                                                 block store's blocks/); {"cids":[...],"bytes":B}
 //   {"op":"dial","addr":"<multiaddr>"}          -> {"peer": ...}
 //   {"op":"get","cids":[...],"parallel":P}      -> fetches all (P at a time), checks hashes; {"blocks":N,"bytes":B,"ms":T,"sha256":[hex...]}
 //   {"op":"quit"}
@@ -73,6 +75,24 @@ async function handle (cmd) {
       const cid = CID.createV1(raw.code, await sha256.digest(b))
       await helia.blockstore.put(cid, b)
       return { cid: cid.toString() }
+    }
+    case 'putFiles': {
+      const { readdir, readFile } = await import('node:fs/promises')
+      const cids = []
+      let bytes = 0
+      for (const sub of (await readdir(cmd.dir)).sort()) {
+        if (sub.startsWith('.')) continue
+        for (const name of (await readdir(cmd.dir + '/' + sub)).sort()) {
+          let cid
+          try { cid = CID.parse(name) } catch { continue }
+          if (cid.code !== raw.code) continue
+          const b = await readFile(cmd.dir + '/' + sub + '/' + name)
+          await helia.blockstore.put(cid, new Uint8Array(b.buffer, b.byteOffset, b.length))
+          cids.push(cid.toString())
+          bytes += b.length
+        }
+      }
+      return { cids, bytes }
     }
     case 'dial': {
       const conn = await helia.libp2p.dial(multiaddr(cmd.addr))
