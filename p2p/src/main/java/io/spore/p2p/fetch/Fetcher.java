@@ -648,15 +648,21 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         }
     }
 
-    /** Forgets a peer; its outstanding wants go back to their queues. */
+    /**
+     * A peer went away: its outstanding wants go back to their queues and it stops being a candidate.
+     * Its state is kept, so a block it was asked for that still arrives is not taken for a lie.
+     */
     private void goneLocked(PeerId peer) {
-        PeerState p = peers.remove(peer);
+        PeerState p = peers.get(peer);
         if (p == null) return;
+        p.provider = false;
+        p.timeouts = 0;
         for (Iterator<Request> it = inflight.iterator(); it.hasNext(); ) {
             Request r = it.next();
             if (r.assigned != p) continue;
             it.remove();
             outstanding--;
+            p.outstanding--;
             r.assigned = null;
             queues.get(r.priority).add(r);
         }
