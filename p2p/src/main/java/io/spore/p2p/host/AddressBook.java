@@ -7,9 +7,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Addresses known for peers, each with an expiry.
- *
- * <p>CONTRACT (filled in by the libp2p work): other modules code against these signatures.
+ * Addresses known for peers, each with an expiry. Addresses are kept without /p2p/; expired
+ * ones are not returned. Bounded in peers and in addresses per peer.
  */
 public interface AddressBook {
     void add(PeerId peer, Multiaddr address, Duration ttl);

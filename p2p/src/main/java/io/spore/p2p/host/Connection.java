@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
  * {@code close()} ends the stream (RST if the peer has not finished), the peer's FIN arrives as
  * a {@link io.netty.channel.socket.ChannelInputShutdownEvent} user event.
  *
- * <p>CONTRACT (filled in by the libp2p work): other modules code against these signatures.
+ * <p>A stream the peer opens arrives at the {@link StreamHandler} registered for its protocol.
  */
 public interface Connection {
     PeerId remotePeer();
@@ -27,10 +27,15 @@ public interface Connection {
     /**
      * Opens a stream and negotiates {@code protocol} on it with multistream-select. The future
      * completes with the stream channel, whose pipeline is empty: the caller adds its handlers.
+     * Data that arrives before the handlers are in place is held (reading pauses) and handed to
+     * them once they are added, whether that happens in a callback or on another thread.
      */
     CompletableFuture<Channel> openStream(String protocol);
 
     boolean isOpen();
 
     void close();
+
+    /** The number of streams open on this connection. */
+    int streamCount();
 }

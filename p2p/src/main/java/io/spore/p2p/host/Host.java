@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * Yamux), runs identify and ping, and dispatches inbound streams to the handlers registered for
  * their protocol. One connection per peer where possible.
  *
- * <p>CONTRACT (filled in by the libp2p work): other modules code against these signatures.
+ * <p>Start one with {@link Hosts#start}.
  */
 public interface Host extends AutoCloseable {
     PeerId peerId();
@@ -40,6 +40,18 @@ public interface Host extends AutoCloseable {
 
     /** Called (on a Netty thread) when a connection closes. */
     void onDisconnected(Consumer<Connection> listener);
+
+    /** The protocols this host serves (those given to {@link #handle}, identify and ping included). */
+    java.util.Set<String> protocols();
+
+    /** Stops serving {@code protocol} (identify push tells connected peers). */
+    void unhandle(String protocol);
+
+    /** What identify last learned about a peer, if anything. */
+    java.util.Optional<PeerInfo> peerInfo(PeerId peer);
+
+    /** Called (on a Netty thread) whenever identify (or a push) tells us about a peer. */
+    void onIdentified(Consumer<PeerInfo> listener);
 
     @Override void close();
 }
