@@ -1,6 +1,8 @@
 package io.spore.cli.daemon;
 
 import io.spore.p2p.host.Host;
+import io.spore.p2p.host.HostConfig;
+import io.spore.p2p.host.Hosts;
 import io.spore.p2p.identity.KeyPair;
 import io.spore.p2p.multiaddr.Multiaddr;
 
@@ -11,6 +13,6 @@ public final class HostStarter {
     private HostStarter() {}
 
     public static Host start(KeyPair identity, List<Multiaddr> listen) {
-        throw new UnsupportedOperationException("the libp2p host is not implemented yet (waiting for the p2p-core branch)");
+        return Hosts.start(HostConfig.defaults(identity).withListen(listen));
     }
 }
