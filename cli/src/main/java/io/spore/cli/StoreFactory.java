@@ -1,6 +1,7 @@
 package io.spore.cli;
 
 import io.spore.p2p.blockstore.BlockStore;
+import io.spore.p2p.blockstore.FileBlockStore;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,6 +11,6 @@ final class StoreFactory {
     private StoreFactory() {}
 
     static BlockStore open(Path dataDir) throws IOException {
-        throw new UserException("the local block store is not implemented yet");
+        return FileBlockStore.open(dataDir);
     }
 }

@@ -99,7 +99,7 @@ class ImageCommandsTest {
         assertEquals(1, v.code(), v.err());
         assertTrue(v.out().contains("corrupt " + raw.get(0).getFileName()), v.out());
         assertTrue(v.out().contains("missing " + raw.get(1).getFileName()), v.out());
-        assertTrue(v.err().contains("2 blocks missing or corrupt"), v.err());
+        assertTrue(v.err().contains("1 missing, 1 corrupt block"), v.err());
     }
 
     @Test void missingDirectory() {

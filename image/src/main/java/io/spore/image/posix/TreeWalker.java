@@ -150,8 +150,11 @@ public final class TreeWalker {
             try {
                 visitor.visit(entry, ch);
             } catch (FileChangedException e) {
-                throw new FileChangedException(Names.show(shown) + " changed while it was read (" + e.getMessage()
-                        + "): stop what writes to it, or share a snapshot");
+                // name the file by the path the user gave, not the image-relative one
+                String rel = Names.show(entry.path()), msg = e.getMessage();
+                String tail = msg == null ? "" : msg.startsWith("/" + rel + " ") ? msg.substring(rel.length() + 1)
+                        : msg.startsWith(rel + " ") ? msg.substring(rel.length()) : ": " + msg;
+                throw new FileChangedException(Names.show(shown) + tail);
             }
             Stat after = Posix.stat(fd, new byte[0], shown);
             String change = null;

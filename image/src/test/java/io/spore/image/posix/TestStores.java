@@ -1,6 +1,7 @@
 package io.spore.image.posix;
 
 import io.spore.p2p.blockstore.BlockStore;
+import io.spore.p2p.blockstore.FileBlockStore;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,6 +11,6 @@ final class TestStores {
     private TestStores() {}
 
     static BlockStore open(Path dataDir) throws IOException {
-        throw new UnsupportedOperationException("FileBlockStore is not merged yet");
+        return FileBlockStore.open(dataDir);
     }
 }
