@@ -47,7 +47,10 @@ public final class ControlClient {
 
     public JsonNode post(String path, Object body) { return JSON_of(call("POST", path, json(body), "application/json", null)); }
 
-    /** A streamed call: {@code onEvent} gets every JSON line; returns the last one (an error event becomes an exception). */
+    /**
+     * A streamed call: {@code onEvent} gets every JSON line; returns the final {@code done} event. An
+     * error event, or the stream ending without {@code done} (the daemon died), becomes an exception.
+     */
     public JsonNode stream(String path, Object body, Consumer<JsonNode> onEvent) {
         JsonNode[] last = {null};
         call("POST", path, json(body), "application/json", line -> {
@@ -56,7 +59,9 @@ public final class ControlClient {
             if ("error".equals(ev.path("event").asText())) throw new UserException(ev.path("message").asText("the daemon failed"));
             onEvent.accept(ev);
         });
-        if (last[0] == null) throw new UserException("the daemon closed the connection without an answer: check its log (journalctl -u spore)");
+        if (last[0] == null || !"done".equals(last[0].path("event").asText())) {
+            throw new UserException("the daemon stopped before the operation finished: check its log (journalctl -u spore), then run the command again (a pull resumes)");
+        }
         return last[0];
     }
 

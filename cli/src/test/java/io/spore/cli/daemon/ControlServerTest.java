@@ -131,4 +131,29 @@ class ControlServerTest {
         UserException e = assertThrows(UserException.class, () -> c.get("/v1/status"));
         assertTrue(e.getMessage().startsWith("no daemon is running on " + dir.resolve("none.sock")), e.getMessage());
     }
+
+    @Test
+    void aStreamCutShortIsAnError() throws Exception {
+        Path sock = dir.resolve("cut.sock");
+        // A daemon that dies mid-stream: the client sees progress lines, then EOF without "done".
+        try (var ss = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            ss.bind(java.net.UnixDomainSocketAddress.of(sock));
+            Thread t = Thread.ofVirtual().start(() -> {
+                try (var ch = ss.accept()) {
+                    ch.read(java.nio.ByteBuffer.allocate(4096));
+                    ch.write(java.nio.ByteBuffer.wrap(("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\n\r\n"
+                            + "{\"event\":\"progress\",\"blocks\":1}\n").getBytes()));
+                } catch (IOException e) {
+                    // the test fails on the client side if this does
+                }
+            });
+            List<JsonNode> seen = new ArrayList<>();
+            UserException e = assertThrows(UserException.class, () -> new ControlClient(sock).stream("/v1/pull", Map.of("key", "k"), seen::add));
+            assertTrue(e.getMessage().startsWith("the daemon stopped before the operation finished"), e.getMessage());
+            assertEquals(1, seen.size());
+            t.join();
+        } finally {
+            Files.deleteIfExists(sock);
+        }
+    }
 }
