@@ -66,6 +66,30 @@ class HostTest {
         }
     }
 
+    @Test void identifyPushTellsConnectedPeersAboutNewProtocols() throws Exception {
+        Host a = host(), b = host();
+        CompletableFuture<PeerInfo> pushed = new CompletableFuture<>();
+        a.onIdentified(i -> {
+            if (i.protocols().contains("/spore/test/new/1.0.0")) pushed.complete(i);
+        });
+        a.connect(addr(b)).get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 100 && a.peerInfo(b.peerId()).isEmpty(); i++) Thread.sleep(20);
+        b.handle("/spore/test/new/1.0.0", (s, c) -> s.close());
+        assertEquals(b.peerId(), pushed.get(10, TimeUnit.SECONDS).peer());
+        b.unhandle("/spore/test/new/1.0.0");
+        for (int i = 0; i < 100 && a.peerInfo(b.peerId()).orElseThrow().protocols().contains("/spore/test/new/1.0.0"); i++) Thread.sleep(20);
+        assertFalse(a.peerInfo(b.peerId()).orElseThrow().protocols().contains("/spore/test/new/1.0.0"));
+    }
+
+    @Test void connectionLimitRefusesFurtherDials() throws Exception {
+        Host a = Hosts.start(HostConfig.defaults(KeyPair.generate()).withMaxConnections(1));
+        hosts.add(a);
+        Host b = host(), c = host();
+        a.connect(addr(b)).get(10, TimeUnit.SECONDS);
+        var e = assertThrows(ExecutionException.class, () -> a.connect(addr(c)).get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("connection limit of 1"), e.getCause().getMessage());
+    }
+
     @Test void hundredParallelStreamsOfOneMebibyteAreByteExact() throws Exception {
         Host a = host(), b = host();
         Connection c = a.connect(addr(b)).get(10, TimeUnit.SECONDS);
@@ -102,12 +126,17 @@ class HostTest {
         Host a = host(), b = host();
         var ab = a.connect(addr(b));
         var ba = b.connect(addr(a));
-        Connection x = ab.get(10, TimeUnit.SECONDS), y = ba.get(10, TimeUnit.SECONDS);
-        // Both sides pick the same TCP connection: the one dialed by the lower peer id.
-        assertEquals(x.isInitiator(), !y.isInitiator());
-        Thread.sleep(2500);
+        ab.get(10, TimeUnit.SECONDS);
+        ba.get(10, TimeUnit.SECONDS);
+        // Either dial may have finished before the other arrived; after the grace period both
+        // sides keep the same TCP connection: the one dialed by the lower peer id.
+        for (int i = 0; i < 100 && (a.connections().size() != 1 || b.connections().size() != 1); i++) Thread.sleep(50);
         assertEquals(1, a.connections().size());
         assertEquals(1, b.connections().size());
+        Connection x = a.connections().iterator().next(), y = b.connections().iterator().next();
+        assertEquals(x.isInitiator(), !y.isInitiator());
+        assertEquals(x.isInitiator(), a.peerId().compareTo(b.peerId()) < 0);
+        assertSame(x, a.connect(addr(b)).get(5, TimeUnit.SECONDS));
         Channel s = x.openStream(EchoHandler.PROTOCOL).get(10, TimeUnit.SECONDS);
         assertArrayEquals(new byte[]{9}, Transfer.exchange(s, new byte[]{9}).get(10, TimeUnit.SECONDS));
     }
