@@ -228,6 +228,7 @@ public final class Daemon implements Node, AutoCloseable {
         m.put("wantsOutstanding", s.outstanding());
         m.put("providersKnown", s.providers());
         m.put("peersDropped", s.peersDropped());
+        m.put("wantsTimedOut", s.wantsTimedOut());
         return m;
     }
 

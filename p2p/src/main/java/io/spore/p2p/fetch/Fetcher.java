@@ -77,6 +77,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
     private final LongAdder blocksFetched = new LongAdder();
     private final LongAdder bytesFetched = new LongAdder();
     private final LongAdder peersDropped = new LongAdder();
+    private final LongAdder wantsTimedOut = new LongAdder();
     private final ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread scheduler;
 
@@ -242,14 +243,15 @@ public final class Fetcher implements BlockSource, AutoCloseable {
             int queued = 0;
             for (TreeSet<Request> q : queues.values()) queued += q.size();
             int providers = (int) peers.values().stream().filter(p -> p.provider).count();
-            return new Stats(blocksFetched.sum(), bytesFetched.sum(), queued, outstanding, providers, peersDropped.sum());
+            return new Stats(blocksFetched.sum(), bytesFetched.sum(), queued, outstanding, providers, peersDropped.sum(), wantsTimedOut.sum());
         } finally {
             lock.unlock();
         }
     }
 
     /** Figures for status output. */
-    public record Stats(long blocksFetched, long bytesFetched, int queued, int outstanding, int providers, long peersDropped) {}
+    public record Stats(long blocksFetched, long bytesFetched, int queued, int outstanding, int providers, long peersDropped,
+                        long wantsTimedOut) {}
 
     @Override
     public void close() {
@@ -379,6 +381,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
             it.remove();
             p.outstanding--;
             p.timeouts++;
+            wantsTimedOut.increment();
             outstanding--;
             r.assigned = null;
             r.tried.add(p.id);
