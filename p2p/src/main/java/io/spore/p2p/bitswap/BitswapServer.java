@@ -33,6 +33,8 @@ final class BitswapServer {
     static final int SEND_BLOCK_INSTEAD_OF_HAVE = 1024;
     /** Wants a peer may keep waiting for blocks we do not have. */
     static final int MAX_WAITING = 8192;
+    /** Messages written to a peer but not yet flushed out, at most. */
+    static final int IN_FLIGHT = 4;
 
     private final BlockStore store;
     private final MessageSender sender;
@@ -119,7 +121,7 @@ final class BitswapServer {
     }
 
     private void drain(PeerId peer) {
-        CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+        java.util.ArrayDeque<CompletableFuture<Void>> inFlight = new java.util.ArrayDeque<>();
         List<BitswapMessage.Block> blocks = new ArrayList<>();
         List<BitswapMessage.Presence> presences = new ArrayList<>();
         int size = 0;
@@ -139,7 +141,7 @@ final class BitswapServer {
                         BitswapMessage.Block b = new BitswapMessage.Block(w.cid(), data);
                         int bs = BitswapCodec.encodedSize(b);
                         if (size + bs > BitswapCodec.MAX_OUTGOING - BitswapCodec.MESSAGE_OVERHEAD && size > 0) {
-                            inFlight = flush(peer, inFlight, blocks, presences);
+                            flush(peer, inFlight, blocks, presences);
                             blocks = new ArrayList<>();
                             presences = new ArrayList<>();
                             size = 0;
@@ -150,13 +152,13 @@ final class BitswapServer {
                 }
                 // Presences are cheap and peers wait on them: send what we have at the end of each batch.
                 if (!blocks.isEmpty() || !presences.isEmpty()) {
-                    inFlight = flush(peer, inFlight, blocks, presences);
+                    flush(peer, inFlight, blocks, presences);
                     blocks = new ArrayList<>();
                     presences = new ArrayList<>();
                     size = 0;
                 }
             }
-            inFlight.get();
+            for (CompletableFuture<Void> f : inFlight) f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | RuntimeException e) {
@@ -165,16 +167,21 @@ final class BitswapServer {
         }
     }
 
-    /** Waits for the previous message, then sends this one: at most one message in flight per peer. */
-    private CompletableFuture<Void> flush(PeerId peer, CompletableFuture<Void> previous,
+    /**
+     * Sends a message once fewer than {@link #IN_FLIGHT} are unwritten: a peer that reads slowly holds
+     * at most that many messages (2 MiB each) of our memory, while a fast one never waits on a round trip.
+     */
+    private CompletableFuture<Void> flush(PeerId peer, java.util.ArrayDeque<CompletableFuture<Void>> inFlight,
                                           List<BitswapMessage.Block> blocks, List<BitswapMessage.Presence> presences)
             throws InterruptedException, ExecutionException {
-        previous.get();
+        while (inFlight.size() >= IN_FLIGHT) inFlight.poll().get();
         long bytes = 0;
         for (BitswapMessage.Block b : blocks) bytes += b.data().length;
         blocksSent.add(blocks.size());
         bytesSent.add(bytes);
-        return sender.send(peer, new BitswapMessage(List.of(), false, blocks, presences));
+        CompletableFuture<Void> f = sender.send(peer, new BitswapMessage(List.of(), false, blocks, presences));
+        inFlight.add(f);
+        return f;
     }
 
     private byte[] read(BitswapMessage.Want w) {
