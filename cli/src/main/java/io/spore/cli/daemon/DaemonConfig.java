@@ -25,7 +25,7 @@ public record DaemonConfig(Path dataDir, Path socket, List<String> listen, List<
 
     public static DaemonConfig defaults() {
         return new DaemonConfig(Path.of("/var/lib/spore"), Path.of("/run/spore/control.sock"),
-                List.of("/ip4/0.0.0.0/tcp/4001"), List.of(), true, true, 64, 512,
+                List.of("/ip4/0.0.0.0/tcp/4001"), List.of(), true, true, 256, 1024,
                 Duration.ofSeconds(10), Duration.ofSeconds(30));
     }
 

@@ -22,7 +22,7 @@ public record FetchConfig(int windowPerPeer, int totalWindow, Duration wantTimeo
     }
 
     public static FetchConfig defaults() {
-        return new FetchConfig(64, 512, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(1), 1 << 22);
+        return new FetchConfig(256, 1024, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(1), 1 << 22);
     }
 
     public FetchConfig withWantTimeout(Duration d) {

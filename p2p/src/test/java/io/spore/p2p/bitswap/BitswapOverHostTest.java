@@ -38,7 +38,7 @@ class BitswapOverHostTest {
              Host b = Hosts.start(HostConfig.defaults(KeyPair.generate()));
              Bitswap sa = new Bitswap(a, served).start();
              Bitswap sb = new Bitswap(b, local).start();
-             Fetcher f = new Fetcher(local, sb, ProviderDiscovery.NONE, FetchConfig.defaults().withWantTimeout(java.time.Duration.ofMillis(Long.getLong("bitswap.timeoutMs", 10000))))) {
+             Fetcher f = new Fetcher(local, sb, ProviderDiscovery.NONE, FetchConfig.defaults().withWantTimeout(java.time.Duration.ofMillis(Long.getLong("bitswap.timeoutMs", 10000))).withWindow(Integer.getInteger("bitswap.window", 256), 4 * Integer.getInteger("bitswap.window", 256)))) {
             b.connect(a.listenAddresses().get(0).withPeerId(a.peerId())).get(10, TimeUnit.SECONDS);
             f.addProvider(a.peerId());
             long t0 = System.nanoTime();
