@@ -3,16 +3,17 @@
 
 spore_die() { echo "container: error: $*" >&2; exit 1; }
 
-# Sets JAVA_HOME to a JDK 25 (SPORE_JAVA_HOME, then Temurin 25 under /usr/lib/jvm, then any JDK 25 there).
+# Sets JAVA_HOME to a JDK 25: SPORE_JAVA_HOME, then Temurin 25 under /usr/lib/jvm (SPORE_JVM_ROOT
+# overrides that folder), then any other JDK 25 there.
 spore_java() {
-  local c
-  for c in "${SPORE_JAVA_HOME:-}" /usr/lib/jvm/temurin-25* /usr/lib/jvm/*25*; do
+  local c root="${SPORE_JVM_ROOT:-/usr/lib/jvm}"
+  for c in "${SPORE_JAVA_HOME:-}" "$root"/temurin-25* "$root"/*25*; do
     [ -n "$c" ] && [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
     if "$c/bin/java" -version 2>&1 | head -1 | grep -q '"25'; then
       export JAVA_HOME="$c"; export PATH="$JAVA_HOME/bin:$PATH"; return 0
     fi
   done
-  spore_die "no JDK 25 found under /usr/lib/jvm: install Temurin 25 there or set SPORE_JAVA_HOME to a JDK 25"
+  spore_die "no JDK 25 found under $root: install Temurin 25 there or set SPORE_JAVA_HOME to a JDK 25"
 }
 
 # Installs the Debian packages given whose status is not 'installed', saying which.

@@ -27,6 +27,15 @@ import java.nio.file.Path;
                 PullCommand.class,
                 BlockCommand.class,
                 ConfigCommand.class,
+                BootCommand.class,
+                LsCommand.class,
+                StopCommand.class,
+                StartCommand.class,
+                RmCommand.class,
+                LogsCommand.class,
+                SshCommand.class,
+                ShellCommand.class,
+                RunCommand.class,
                 PeerCommand.class,
         })
 final class ContainerCommand implements Runnable {

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
-@Command(name = "demo", header = "Share a small built-in tree, export it again and compare (until booting exists).",
+@Command(name = "demo", header = "Share and export a small built-in tree, then compare the two.",
         description = "Works in a temporary directory (its own block store, not --data-dir) and removes it afterwards.")
 final class DemoCommand extends BaseCommand {
     @Override

@@ -11,7 +11,6 @@ import io.spore.p2p.multiformats.Cid;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -26,7 +25,8 @@ final class InspectCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "KEY", description = "The image's key (bafy...).")
     String key;
 
-    @Parameters(index = "1", paramLabel = "PATH", arity = "0..1", description = "A path inside the image.")
+    @Parameters(index = "1", paramLabel = "PATH", arity = "0..1",
+            description = "A path inside the image; bytes that are not UTF-8 as \\xNN, as the listing shows them.")
     String path;
 
     @Override
@@ -42,12 +42,15 @@ final class InspectCommand extends BaseCommand {
                 else types.merge(e.type(), 1, Integer::sum);
             }
             List<Chunk> chunks = image.chunks();
-            long chunkBytes = chunks.stream().mapToLong(Chunk::storedLength).sum();
+            // a chunk that occurs twice in the stream is stored once
+            java.util.Set<Cid> unique = new java.util.HashSet<>();
+            long chunkBytes = 0;
+            for (Chunk c : chunks) if (unique.add(c.cid())) chunkBytes += c.storedLength();
             long manifestBytes = 0;
             for (Cid m : image.manifestBlocks()) manifestBytes += Math.max(0, store.size(m));
             long stored = chunkBytes + manifestBytes;
 
-            byte[] p = path == null ? new byte[0] : strip(path).getBytes(StandardCharsets.UTF_8);
+            byte[] p = path == null ? new byte[0] : Names.parse(strip(path));
             int at = image.find(p);
             if (at < 0) throw new UserException("'" + path + "' is not in image " + cid + ": list the image with 'container inspect " + cid + "'");
             List<Integer> listing = new ArrayList<>();
@@ -66,6 +69,7 @@ final class InspectCommand extends BaseCommand {
                 m.put("types", t);
                 m.put("contentBytes", image.contentBytes());
                 m.put("chunks", chunks.size());
+                m.put("distinctChunks", unique.size());
                 m.put("chunkBytes", chunkBytes);
                 m.put("manifestBlocks", image.manifestBlocks().size());
                 m.put("manifestBytes", manifestBytes);
@@ -79,7 +83,8 @@ final class InspectCommand extends BaseCommand {
             var o = out();
             o.printf("key:        %s%n", cid);
             o.printf("entries:    %d (%s)%n", image.size(), counts(types, hardLinks));
-            o.printf("content:    %d bytes (%s) in %d chunks%n", image.contentBytes(), LocalImages.mib(image.contentBytes()), chunks.size());
+            o.printf("content:    %d bytes (%s) in %d chunks (%d distinct)%n", image.contentBytes(),
+                    LocalImages.mib(image.contentBytes()), chunks.size(), unique.size());
             o.printf("stored:     %d bytes (%s): chunks %d, manifest %d in %d blocks; %.1f%% of the content%n",
                     stored, LocalImages.mib(stored), chunkBytes, manifestBytes, image.manifestBlocks().size(),
                     100.0 * stored / Math.max(1, image.contentBytes()));

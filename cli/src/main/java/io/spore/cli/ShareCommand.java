@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-@Command(name = "share", header = "Import a directory tree into the local block store and print its key.",
+@Command(name = "share", header = "Import a directory tree into the local store and print its key.",
         description = "Prints the key (bafy...) on stdout and a one-line summary on stderr. The same tree "
                 + "always gives the same key, whatever the thread count.")
 final class ShareCommand extends BaseCommand {
@@ -29,7 +29,8 @@ final class ShareCommand extends BaseCommand {
         long start = System.nanoTime();
         Importer.Result r;
         try (BlockStore store = LocalImages.openStore(dataDir(), true)) {
-            r = Importer.importTree(LocalImages.bytes(dir), store, threads);
+            // the store never shares itself, e.g. 'container share /' with the default data directory
+            r = Importer.importTree(LocalImages.bytes(dir), store, threads, java.util.List.of(LocalImages.bytes(dataDir())));
         }
         double secs = (System.nanoTime() - start) / 1e9;
         ImageWriter.Stats s = r.stats();

@@ -78,7 +78,7 @@ class ImageCommandsTest {
         Path out = tmp.resolve("out");
         Cli.Result e = cli("export", key, out.toString());
         assertEquals(0, e.code(), e.err());
-        assertEquals(Files.readString(t.resolve("sub/f1")), Files.readString(out.resolve("sub/f1")));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(t.resolve("sub/f1")), Files.readAllBytes(out.resolve("sub/f1")));
         assertEquals(Path.of("sub"), Files.readSymbolicLink(out.resolve("link")));
 
         oneLineError(cli("export", key, out.toString()), "is not empty: give a new or empty directory to export into");
@@ -100,6 +100,20 @@ class ImageCommandsTest {
         assertTrue(v.out().contains("corrupt " + raw.get(0).getFileName()), v.out());
         assertTrue(v.out().contains("missing " + raw.get(1).getFileName()), v.out());
         assertTrue(v.err().contains("1 missing, 1 corrupt block"), v.err());
+    }
+
+    @Test void theDataDirectoryInsideTheTreeIsLeftOut() throws Exception {
+        Path t = tmp.resolve("t");
+        Cli.smallTree(t, 4, 1000);
+        Path inner = t.resolve("var/lib/spore");
+        String k1 = Cli.run("--data-dir", inner.toString(), "share", t.toString()).out().strip();
+        String k2 = Cli.run("--data-dir", inner.toString(), "share", t.toString()).out().strip();
+        assertTrue(k1.startsWith("bafy"), k1);
+        assertEquals(k1, k2, "the blocks written by the first share are not part of the second");
+        Cli.Result i = Cli.run("--data-dir", inner.toString(), "inspect", k1, "var/lib", "--json");
+        assertEquals(0, i.code(), i.err());
+        assertEquals(1, new com.fasterxml.jackson.databind.ObjectMapper().readTree(i.out()).get("listing").size(),
+                "var/lib is there, its spore directory is not: " + i.out());
     }
 
     @Test void missingDirectory() {

@@ -1,35 +1,54 @@
 package io.spore.image;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 
 import java.io.IOException;
 import java.util.Arrays;
 
-/** zstd per chunk (FORMAT.md 3.2): one frame, content size recorded, no checksum, no dictionary. */
+/**
+ * zstd per chunk (FORMAT.md 3.2): one frame, content size recorded, no checksum, no dictionary.
+ * Contexts are kept per thread: making a fresh one per 64 KiB chunk cost more than compressing.
+ * They are never closed (a thread's context lives as long as the thread; workers are few).
+ */
 final class ChunkCodec {
     /** Chosen by measurement (FORMAT.md section 8). */
-    static final int LEVEL = 4;
+    static final int LEVEL = 3;
+    /** The level in use: LEVEL, except in benchmarks that compare levels (same package, tests only). */
+    static volatile int level = LEVEL;
+
+    private static final ThreadLocal<ZstdCompressCtx> COMPRESS = new ThreadLocal<>();
+    private static final ThreadLocal<ZstdDecompressCtx> DECOMPRESS = ThreadLocal.withInitial(ZstdDecompressCtx::new);
 
     private ChunkCodec() {}
 
     static byte[] compress(byte[] src, int off, int len) {
+        int l = level;
+        ZstdCompressCtx ctx = COMPRESS.get();
+        if (ctx == null) {
+            ctx = new ZstdCompressCtx();
+            COMPRESS.set(ctx);
+        }
+        ctx.reset();
+        ctx.setLevel(l).setContentSize(true).setChecksum(false).setDictID(false);
         byte[] dst = new byte[(int) Zstd.compressBound(len)];
-        long n = Zstd.compressByteArray(dst, 0, dst.length, src, off, len, LEVEL);
-        if (Zstd.isError(n)) throw new IllegalStateException("zstd failed: " + Zstd.getErrorName(n));
-        return Arrays.copyOf(dst, (int) n);
+        int n = ctx.compressByteArray(dst, 0, dst.length, src, off, len);
+        return Arrays.copyOf(dst, n);
     }
 
     /** Decompresses a chunk block that must yield exactly {@code length} bytes. */
     static byte[] decompress(byte[] block, int length) throws IOException {
         byte[] out = new byte[length];
-        long n;
+        int n;
         try {
-            n = Zstd.decompressByteArray(out, 0, length, block, 0, block.length);
+            ZstdDecompressCtx ctx = DECOMPRESS.get();
+            ctx.reset();
+            n = ctx.decompressByteArray(out, 0, length, block, 0, block.length);
         } catch (ZstdException e) {
             throw malformed(length, e.getMessage());
         }
-        if (Zstd.isError(n)) throw malformed(length, Zstd.getErrorName(n));
         if (n != length) throw malformed(length, "it holds " + n + " bytes");
         return out;
     }

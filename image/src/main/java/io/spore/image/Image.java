@@ -127,32 +127,91 @@ public final class Image {
         contentBytes = off;
     }
 
+    /** Pages fetched at once when opening: a lazy mount fetches them from peers, one round trip each. */
+    static final int PARALLEL_FETCHES = 16;
+
     /** Fetches and checks every manifest block reachable from {@code root}, then indexes them. */
     public static Image open(BlockSource blocks, Cid root) throws IOException {
         if (root.codec() != Cid.DAG_CBOR)
             throw new IOException(root + " is not an image key (not a dag-cbor block): give the key that share printed");
-        List<Cid> all = new ArrayList<>();
-        long[] bytes = {0};
-        Manifest.Root r = Manifest.decodeRoot(root, fetch(blocks, root, all, bytes));
+        byte[] rootBlock = fetch(blocks, root);
+        Manifest.Root r = Manifest.decodeRoot(root, rootBlock);
+        List<Cid> pages = new ArrayList<>(r.entryPages());
+        pages.addAll(r.chunkPages());
+        List<Object> decoded = fetchAll(blocks, pages, r.entryPages().size());
+        List<Cid> all = new ArrayList<>(pages.size() + 1);
+        all.add(root);
+        all.addAll(pages);
+        long bytes = rootBlock.length;
         List<Manifest.Node> nodes = new ArrayList<>();
-        for (Cid page : r.entryPages()) {
-            nodes.addAll(Manifest.decodeEntryPage(page, fetch(blocks, page, all, bytes)));
-            if (nodes.size() > r.entryCount()) throw Manifest.bad("more entries than entryCount");
-        }
         List<Manifest.ChunkRec> chunks = new ArrayList<>();
-        for (Cid page : r.chunkPages()) {
-            chunks.addAll(Manifest.decodeChunkPage(page, fetch(blocks, page, all, bytes)));
-            if (chunks.size() > r.chunkCount()) throw Manifest.bad("more chunks than chunkCount");
+        for (int i = 0; i < pages.size(); i++) {
+            Page p = (Page) decoded.get(i);
+            bytes += p.size();
+            if (i < r.entryPages().size()) {
+                @SuppressWarnings("unchecked") List<Manifest.Node> l = (List<Manifest.Node>) p.items();
+                nodes.addAll(l);
+                if (nodes.size() > r.entryCount()) throw Manifest.bad("more entries than entryCount");
+            } else {
+                @SuppressWarnings("unchecked") List<Manifest.ChunkRec> l = (List<Manifest.ChunkRec>) p.items();
+                chunks.addAll(l);
+                if (chunks.size() > r.chunkCount()) throw Manifest.bad("more chunks than chunkCount");
+            }
         }
-        return new Image(root, r, all, bytes[0], nodes, chunks);
+        return new Image(root, r, all, bytes, nodes, chunks);
     }
 
-    private static byte[] fetch(BlockSource blocks, Cid cid, List<Cid> all, long[] bytes) throws IOException {
+    private record Page(int size, List<?> items) {}
+
+    /** Fetches and decodes pages, several at a time; the first failure (in page order) is thrown. */
+    private static List<Object> fetchAll(BlockSource blocks, List<Cid> pages, int entryPages) throws IOException {
+        List<Object> out = new ArrayList<>(Collections.nCopies(pages.size(), null));
+        if (pages.size() <= 1) {
+            for (int i = 0; i < pages.size(); i++) out.set(i, page(blocks, pages.get(i), i < entryPages));
+            return out;
+        }
+        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(PARALLEL_FETCHES);
+        List<java.util.concurrent.Future<Page>> fs = new ArrayList<>(pages.size());
+        try (var ex = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < pages.size(); i++) {
+                Cid c = pages.get(i);
+                boolean entries = i < entryPages;
+                fs.add(ex.submit(() -> {
+                    window.acquire();
+                    try {
+                        return page(blocks, c, entries);
+                    } finally {
+                        window.release();
+                    }
+                }));
+            }
+            for (int i = 0; i < fs.size(); i++) {
+                try {
+                    out.set(i, fs.get(i).get());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    fs.forEach(f -> f.cancel(true));
+                    throw new java.io.InterruptedIOException("opening the image was interrupted");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    fs.forEach(f -> f.cancel(true));
+                    if (e.getCause() instanceof IOException io) throw io;
+                    if (e.getCause() instanceof RuntimeException re) throw re;
+                    throw new IOException(e.getCause());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Page page(BlockSource blocks, Cid cid, boolean entries) throws IOException {
+        byte[] b = fetch(blocks, cid);
+        return new Page(b.length, entries ? Manifest.decodeEntryPage(cid, b) : Manifest.decodeChunkPage(cid, b));
+    }
+
+    private static byte[] fetch(BlockSource blocks, Cid cid) throws IOException {
         byte[] b = blocks.get(cid);
         // The source promises checked bytes; manifest blocks are small, so check again anyway.
         if (!cid.matches(b)) throw new CorruptBlockException(cid, "the block source");
-        all.add(cid);
-        bytes[0] += b.length;
         return b;
     }
 
@@ -192,6 +251,9 @@ public final class Image {
         }
         return p;
     }
+
+    /** The last path component of entry {@code index} (empty for the root); cheaper than entry(i).name(). */
+    public byte[] name(int index) { return nodes[index].name().clone(); }
 
     /** The index of the directory holding entry {@code index} (the root's parent is the root). */
     public int parent(int index) { return parent[index]; }

@@ -145,6 +145,31 @@ class ImageTest {
         return content ? Channels.newChannel(new ByteArrayInputStream(f.content())) : null;
     }
 
+    @Test void anAbortedImportLeavesValidBlocksThatTheNextImportReuses() throws IOException {
+        List<File> tree = TestTrees.everyKind();
+        try (ImageWriter w = new ImageWriter(store, 2)) {
+            for (File f : tree) {
+                if (Arrays.equals(f.entry().path(), b("z"))) break;  // "killed" before the deep directories
+                w.add(f.entry(), channel(f));
+            }
+        }
+        long[] partial = {0};
+        store.forEach(c -> partial[0]++);
+        assertTrue(partial[0] > 0, "finished chunks of the aborted import were stored");
+        try (Stream<Path> s = Files.list(dir.resolve("blocks/.tmp"))) {
+            assertEquals(0, s.count(), "no temp files left");
+        }
+        store.forEach(c -> assertDoesNotThrow(() -> store.get(c), "every stored block is complete"));
+        ImageWriter.Stats st;
+        try (ImageWriter w = new ImageWriter(store, 2)) {
+            for (File f : tree) w.add(f.entry(), channel(f));
+            w.finish();
+            st = w.stats();
+        }
+        assertTrue(st.newBlocks() < st.chunks() + 3, "blocks of the aborted import were reused: " + st);
+        assertTrue(Verifier.verify(store, TestTrees.write(store, 1, tree)).ok());
+    }
+
     @Test void aFileThatShrinksOrGrowsWhileReadIsNamed() throws IOException {
         for (int delta : new int[]{-1, +1, -100_000}) {
             try (ImageWriter w = new ImageWriter(store, 2)) {

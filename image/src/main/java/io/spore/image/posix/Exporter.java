@@ -56,7 +56,13 @@ public final class Exporter {
             }
             Exporter x = new Exporter(image, blocks, dir);
             x.rootFd = fd;
-            x.dir(fd, 0, new byte[0]);
+            try {
+                x.dir(fd, 0, new byte[0]);
+            } catch (Posix.PosixException e) {
+                if (e.errno() == Posix.EPERM) throw new IOException(e.getMessage() + ": restoring owners, devices and security xattrs needs root", e);
+                if (e.errno() == Posix.ENOSPC) throw new IOException(e.getMessage() + ": free space on the target or export elsewhere", e);
+                throw e;
+            }
             Posix.syncfs(fd, dir);
         } finally {
             Posix.close(fd);
@@ -70,6 +76,7 @@ public final class Exporter {
             Entry e = image.entry(c);
             byte[] name = e.name();
             byte[] shown = shown(e.path());
+            checkName(name, e);
             if (e.isHardLink()) {
                 link(e, fd, name, shown);
                 continue;
@@ -172,9 +179,21 @@ public final class Exporter {
         Posix.lutimensat(dirfd, name, e.mtimeNanos(), shown);
     }
 
+    /** Names come from the image: one that could leave the target directory is refused, whatever the reader checked. */
+    private static void checkName(byte[] name, Entry e) throws IOException {
+        boolean bad = name.length == 0 || (name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.');
+        for (byte b : name) bad |= b == '/' || b == 0;
+        if (bad) throw new IOException("the image holds an invalid name at " + Names.show(e.path()) + ": it is malformed, do not export it");
+    }
+
     /** A hard link to an earlier path; a target path longer than PATH_MAX is reached step by step. */
     private void link(Entry e, int dirfd, byte[] name, byte[] shown) throws IOException {
         byte[] target = e.hardLinkTarget();
+        int t = image.find(target);
+        if (t < 0 || image.entry(t).isHardLink() || image.entry(t).type() == io.spore.image.FileType.DIRECTORY) {
+            throw new IOException("the image's hard link " + Names.show(e.path()) + " points to " + Names.show(target)
+                    + ", which is not an earlier file of the image: it is malformed, do not export it");
+        }
         int slash = lastSlash(target);
         if (target.length < 4000 || slash < 0) {
             Posix.linkat(rootFd, target, dirfd, name, shown);

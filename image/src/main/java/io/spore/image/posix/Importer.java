@@ -14,8 +14,13 @@ public final class Importer {
 
     /** Imports the tree at {@code dir}; the key does not depend on {@code threads}. */
     public static Result importTree(byte[] dir, BlockStore store, int threads) throws IOException {
+        return importTree(dir, store, threads, java.util.List.of());
+    }
+
+    /** As above, leaving out directories {@code exclude} (the data directory, if it lies inside the tree). */
+    public static Result importTree(byte[] dir, BlockStore store, int threads, java.util.List<byte[]> exclude) throws IOException {
         try (ImageWriter writer = new ImageWriter(store, threads)) {
-            TreeWalker.walk(dir, writer::add);
+            TreeWalker.walk(dir, writer::add, exclude);
             Cid root = writer.finish();
             return new Result(root, writer.stats());
         }

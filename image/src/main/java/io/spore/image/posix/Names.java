@@ -40,6 +40,27 @@ public final class Names {
         return sb.toString();
     }
 
+    /** The inverse of {@link #show}: UTF-8 text in which \\xNN is one byte and \\\\ a backslash. */
+    public static byte[] parse(String shown) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(shown.length());
+        for (int i = 0; i < shown.length(); ) {
+            char c = shown.charAt(i);
+            if (c == '\\' && i + 1 < shown.length() && shown.charAt(i + 1) == '\\') {
+                out.write('\\');
+                i += 2;
+            } else if (c == '\\' && i + 3 < shown.length() && shown.charAt(i + 1) == 'x'
+                    && Character.digit(shown.charAt(i + 2), 16) >= 0 && Character.digit(shown.charAt(i + 3), 16) >= 0) {
+                out.write(Integer.parseInt(shown.substring(i + 2, i + 4), 16));
+                i += 4;
+            } else {
+                int cp = shown.codePointAt(i);
+                out.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+                i += Character.charCount(cp);
+            }
+        }
+        return out.toByteArray();
+    }
+
     private static void hex(StringBuilder sb, byte b) {
         sb.append("\\x").append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
     }

@@ -31,6 +31,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  *
  * <p>statx is used instead of stat because its layout is the same on every architecture.
  */
+@SuppressWarnings("restricted")
 public final class Posix {
     private Posix() {}
 
@@ -64,35 +65,37 @@ public final class Posix {
 
     private static FunctionDescriptor l(ValueLayout... args) { return FunctionDescriptor.of(JAVA_LONG, args); }
 
-    private static final MethodHandle OPENAT = fn("openat", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
-    private static final MethodHandle CLOSE = fn("close", i(JAVA_INT));
-    private static final MethodHandle STATX = fn("statx", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle GETDENTS = fn("getdents64", l(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle READLINKAT = fn("readlinkat", l(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-    private static final MethodHandle LGETXATTR = fn("lgetxattr", l(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
-    private static final MethodHandle LLISTXATTR = fn("llistxattr", l(ADDRESS, ADDRESS, JAVA_LONG));
-    private static final MethodHandle LSETXATTR = fn("lsetxattr", i(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle FGETXATTR = fn("fgetxattr", l(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-    private static final MethodHandle FLISTXATTR = fn("flistxattr", l(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle FSETXATTR = fn("fsetxattr", i(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle MKNODAT = fn("mknodat", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle MKFIFOAT = fn("mkfifoat", i(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle MKDIRAT = fn("mkdirat", i(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SYMLINKAT = fn("symlinkat", i(ADDRESS, JAVA_INT, ADDRESS));
-    private static final MethodHandle LINKAT = fn("linkat", i(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle FCHOWNAT = fn("fchownat", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FCHMODAT = fn("fchmodat", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FCHMOD = fn("fchmod", i(JAVA_INT, JAVA_INT));
-    private static final MethodHandle FCHOWN = fn("fchown", i(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle UTIMENSAT = fn("utimensat", i(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle FUTIMENS = fn("futimens", i(JAVA_INT, ADDRESS));
-    private static final MethodHandle FTRUNCATE = fn("ftruncate", i(JAVA_INT, JAVA_LONG));
-    private static final MethodHandle STATFS = fn("statfs", i(ADDRESS, ADDRESS));
-    private static final MethodHandle SYNCFS = fn("syncfs", i(JAVA_INT));
-    private static final MethodHandle FSYNC = fn("fsync", i(JAVA_INT));
+    private static final class OPENAT { static final MethodHandle H = fn("openat", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3)); }
+    private static final class CLOSE { static final MethodHandle H = fn("close", i(JAVA_INT)); }
+    private static final class STATX { static final MethodHandle H = fn("statx", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS)); }
+    private static final class GETDENTS { static final MethodHandle H = fn("getdents64", l(JAVA_INT, ADDRESS, JAVA_LONG)); }
+    private static final class READLINKAT { static final MethodHandle H = fn("readlinkat", l(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG)); }
+    private static final class LGETXATTR { static final MethodHandle H = fn("lgetxattr", l(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG)); }
+    private static final class LLISTXATTR { static final MethodHandle H = fn("llistxattr", l(ADDRESS, ADDRESS, JAVA_LONG)); }
+    private static final class LSETXATTR { static final MethodHandle H = fn("lsetxattr", i(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT)); }
+    private static final class FGETXATTR { static final MethodHandle H = fn("fgetxattr", l(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG)); }
+    private static final class FLISTXATTR { static final MethodHandle H = fn("flistxattr", l(JAVA_INT, ADDRESS, JAVA_LONG)); }
+    private static final class FSETXATTR { static final MethodHandle H = fn("fsetxattr", i(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT)); }
+    private static final class MKNODAT { static final MethodHandle H = fn("mknodat", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG)); }
+    private static final class MKFIFOAT { static final MethodHandle H = fn("mkfifoat", i(JAVA_INT, ADDRESS, JAVA_INT)); }
+    private static final class MKDIRAT { static final MethodHandle H = fn("mkdirat", i(JAVA_INT, ADDRESS, JAVA_INT)); }
+    private static final class SYMLINKAT { static final MethodHandle H = fn("symlinkat", i(ADDRESS, JAVA_INT, ADDRESS)); }
+    private static final class LINKAT { static final MethodHandle H = fn("linkat", i(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT)); }
+    private static final class FCHOWNAT { static final MethodHandle H = fn("fchownat", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT)); }
+    private static final class FCHMODAT { static final MethodHandle H = fn("fchmodat", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT)); }
+    private static final class FCHMOD { static final MethodHandle H = fn("fchmod", i(JAVA_INT, JAVA_INT)); }
+    private static final class FCHOWN { static final MethodHandle H = fn("fchown", i(JAVA_INT, JAVA_INT, JAVA_INT)); }
+    private static final class UTIMENSAT { static final MethodHandle H = fn("utimensat", i(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT)); }
+    private static final class FUTIMENS { static final MethodHandle H = fn("futimens", i(JAVA_INT, ADDRESS)); }
+    private static final class FTRUNCATE { static final MethodHandle H = fn("ftruncate", i(JAVA_INT, JAVA_LONG)); }
+    private static final class STATFS { static final MethodHandle H = fn("statfs", i(ADDRESS, ADDRESS)); }
+    private static final class SYNCFS { static final MethodHandle H = fn("syncfs", i(JAVA_INT)); }
+    private static final class FSYNC { static final MethodHandle H = fn("fsync", i(JAVA_INT)); }
+    // One holder class per function: a handle is linked on first use only, which keeps the CLI's
+    // start-up short (linking all of them up front measured 0.7 s).
     // critical: the kernel copies straight into/out of the Java array, no bounce buffer.
-    private static final MethodHandle READ = fn("read", l(JAVA_INT, ADDRESS, JAVA_LONG), Linker.Option.critical(true));
-    private static final MethodHandle PWRITE = fn("pwrite", l(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), Linker.Option.critical(true));
+    private static final class READ { static final MethodHandle H = fn("read", l(JAVA_INT, ADDRESS, JAVA_LONG), Linker.Option.critical(true)); }
+    private static final class PWRITE { static final MethodHandle H = fn("pwrite", l(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), Linker.Option.critical(true)); }
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -164,7 +167,7 @@ public final class Posix {
         Scratch s = SCRATCH.get();
         try {
             for (;;) {
-                int fd = (int) OPENAT.invokeExact(s.errno, dirfd, cstr(s.buf(name.length + 1), 0, name), flags | O_CLOEXEC, mode);
+                int fd = (int) OPENAT.H.invokeExact(s.errno, dirfd, cstr(s.buf(name.length + 1), 0, name), flags | O_CLOEXEC, mode);
                 if (fd >= 0) return fd;
                 if (errno(s) != EINTR) throw fail(s, "open", shown);
             }
@@ -182,7 +185,7 @@ public final class Posix {
     public static void close(int fd) {
         if (fd < 0) return;
         try {
-            int r = (int) CLOSE.invokeExact(SCRATCH.get().errno, fd);
+            int r = (int) CLOSE.H.invokeExact(SCRATCH.get().errno, fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -195,7 +198,7 @@ public final class Posix {
         MemorySegment buf = s.buf(64 * 1024);
         try {
             for (;;) {
-                long n = (long) GETDENTS.invokeExact(s.errno, fd, buf, buf.byteSize());
+                long n = (long) GETDENTS.H.invokeExact(s.errno, fd, buf, buf.byteSize());
                 if (n < 0) {
                     if (errno(s) == EINTR) continue;
                     throw fail(s, "read directory", shown);
@@ -240,7 +243,7 @@ public final class Posix {
         Scratch s = SCRATCH.get();
         int flags = AT_SYMLINK_NOFOLLOW | (name.length == 0 ? AT_EMPTY_PATH : 0);
         try {
-            int r = (int) STATX.invokeExact(s.errno, dirfd, cstr(s.buf(name.length + 1), 0, name), flags, STATX_BASIC_STATS, s.statx);
+            int r = (int) STATX.H.invokeExact(s.errno, dirfd, cstr(s.buf(name.length + 1), 0, name), flags, STATX_BASIC_STATS, s.statx);
             if (r != 0) throw fail(s, "stat", shown);
         } catch (IOException e) {
             throw e;
@@ -280,7 +283,7 @@ public final class Posix {
                 MemorySegment buf = s.buf(cap + name.length + 1);
                 MemorySegment n = cstr(buf, 0, name);
                 MemorySegment out = buf.asSlice(name.length + 1, cap);
-                long r = (long) READLINKAT.invokeExact(s.errno, dirfd, n, out, cap);
+                long r = (long) READLINKAT.H.invokeExact(s.errno, dirfd, n, out, cap);
                 if (r < 0) throw fail(s, "readlink", shown);
                 if (r < cap) return out.asSlice(0, r).toArray(JAVA_BYTE);
                 cap *= 2;
@@ -312,8 +315,8 @@ public final class Posix {
             for (;;) {
                 Scratch s = SCRATCH.get();
                 MemorySegment buf = a.allocate(cap);
-                long n = path == null ? (long) FLISTXATTR.invokeExact(s.errno, fd, buf, cap)
-                        : (long) LLISTXATTR.invokeExact(s.errno, p, buf, cap);
+                long n = path == null ? (long) FLISTXATTR.H.invokeExact(s.errno, fd, buf, cap)
+                        : (long) LLISTXATTR.H.invokeExact(s.errno, p, buf, cap);
                 if (n < 0) {
                     int e = errno(s);
                     if (e == ERANGE) { cap *= 4; continue; }
@@ -346,8 +349,8 @@ public final class Posix {
             for (;;) {
                 Scratch s = SCRATCH.get();
                 MemorySegment buf = a.allocate(cap);
-                long r = path == null ? (long) FGETXATTR.invokeExact(s.errno, fd, n, buf, cap)
-                        : (long) LGETXATTR.invokeExact(s.errno, p, n, buf, cap);
+                long r = path == null ? (long) FGETXATTR.H.invokeExact(s.errno, fd, n, buf, cap)
+                        : (long) LGETXATTR.H.invokeExact(s.errno, p, n, buf, cap);
                 if (r < 0) {
                     int e = errno(s);
                     if (e == ERANGE) { cap *= 4; continue; }
@@ -370,8 +373,8 @@ public final class Posix {
             MemorySegment v = a.allocate(Math.max(1, value.length));
             MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, value.length);
             Scratch s = SCRATCH.get();
-            int r = path == null ? (int) FSETXATTR.invokeExact(s.errno, fd, n, v, (long) value.length, 0)
-                    : (int) LSETXATTR.invokeExact(s.errno, p, n, v, (long) value.length, 0);
+            int r = path == null ? (int) FSETXATTR.H.invokeExact(s.errno, fd, n, v, (long) value.length, 0)
+                    : (int) LSETXATTR.H.invokeExact(s.errno, p, n, v, (long) value.length, 0);
             if (r != 0) throw new PosixException("set xattr " + new String(name, StandardCharsets.ISO_8859_1), shown, errno(s));
         } catch (IOException e) {
             throw e;
@@ -396,47 +399,47 @@ public final class Posix {
     }
 
     public static void mkdirat(int dirfd, byte[] name, int mode, byte[] shown) throws IOException {
-        named("mkdir", name, shown, (s, n) -> (int) MKDIRAT.invokeExact(s.errno, dirfd, n, mode));
+        named("mkdir", name, shown, (s, n) -> (int) MKDIRAT.H.invokeExact(s.errno, dirfd, n, mode));
     }
 
     public static void mknodat(int dirfd, byte[] name, int mode, long dev, byte[] shown) throws IOException {
-        named("mknod", name, shown, (s, n) -> (int) MKNODAT.invokeExact(s.errno, dirfd, n, mode, dev));
+        named("mknod", name, shown, (s, n) -> (int) MKNODAT.H.invokeExact(s.errno, dirfd, n, mode, dev));
     }
 
     public static void mkfifoat(int dirfd, byte[] name, int mode, byte[] shown) throws IOException {
-        named("mkfifo", name, shown, (s, n) -> (int) MKFIFOAT.invokeExact(s.errno, dirfd, n, mode));
+        named("mkfifo", name, shown, (s, n) -> (int) MKFIFOAT.H.invokeExact(s.errno, dirfd, n, mode));
     }
 
     public static void symlinkat(byte[] target, int dirfd, byte[] name, byte[] shown) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment t = cstr(a, target);
-            named("symlink", name, shown, (s, n) -> (int) SYMLINKAT.invokeExact(s.errno, t, dirfd, n));
+            named("symlink", name, shown, (s, n) -> (int) SYMLINKAT.H.invokeExact(s.errno, t, dirfd, n));
         }
     }
 
     public static void linkat(int olddirfd, byte[] oldname, int newdirfd, byte[] newname, byte[] shown) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment o = cstr(a, oldname);
-            named("link", newname, shown, (s, n) -> (int) LINKAT.invokeExact(s.errno, olddirfd, o, newdirfd, n, 0));
+            named("link", newname, shown, (s, n) -> (int) LINKAT.H.invokeExact(s.errno, olddirfd, o, newdirfd, n, 0));
         }
     }
 
     public static void lchownat(int dirfd, byte[] name, int uid, int gid, byte[] shown) throws IOException {
         int flags = AT_SYMLINK_NOFOLLOW | (name.length == 0 ? AT_EMPTY_PATH : 0);
-        named("chown", name, shown, (s, n) -> (int) FCHOWNAT.invokeExact(s.errno, dirfd, n, uid, gid, flags));
+        named("chown", name, shown, (s, n) -> (int) FCHOWNAT.H.invokeExact(s.errno, dirfd, n, uid, gid, flags));
     }
 
     /** fchmodat without AT_SYMLINK_NOFOLLOW: Linux cannot chmod a symlink, and callers never pass one. */
     public static void chmodat(int dirfd, byte[] name, int mode, byte[] shown) throws IOException {
-        named("chmod", name, shown, (s, n) -> (int) FCHMODAT.invokeExact(s.errno, dirfd, n, mode, 0));
+        named("chmod", name, shown, (s, n) -> (int) FCHMODAT.H.invokeExact(s.errno, dirfd, n, mode, 0));
     }
 
     public static void fchmod(int fd, int mode, byte[] shown) throws IOException {
-        named("chmod", new byte[0], shown, (s, n) -> (int) FCHMOD.invokeExact(s.errno, fd, mode));
+        named("chmod", new byte[0], shown, (s, n) -> (int) FCHMOD.H.invokeExact(s.errno, fd, mode));
     }
 
     public static void fchown(int fd, int uid, int gid, byte[] shown) throws IOException {
-        named("chown", new byte[0], shown, (s, n) -> (int) FCHOWN.invokeExact(s.errno, fd, uid, gid));
+        named("chown", new byte[0], shown, (s, n) -> (int) FCHOWN.H.invokeExact(s.errno, fd, uid, gid));
     }
 
     /** Sets atime and mtime to {@code mtimeNanos} (nanoseconds), never following a final symlink. */
@@ -449,23 +452,23 @@ public final class Posix {
         s.times.set(JAVA_LONG, 24, ns);
         MemorySegment times = s.times;
         if (name.length == 0) { // the descriptor itself; glibc's utimensat rejects an empty name
-            named("set times", name, shown, (sc, n) -> (int) FUTIMENS.invokeExact(sc.errno, dirfd, times));
+            named("set times", name, shown, (sc, n) -> (int) FUTIMENS.H.invokeExact(sc.errno, dirfd, times));
             return;
         }
         int flags = AT_SYMLINK_NOFOLLOW;
-        named("set times", name, shown, (sc, n) -> (int) UTIMENSAT.invokeExact(sc.errno, dirfd, n, times, flags));
+        named("set times", name, shown, (sc, n) -> (int) UTIMENSAT.H.invokeExact(sc.errno, dirfd, n, times, flags));
     }
 
     public static void ftruncate(int fd, long size, byte[] shown) throws IOException {
-        named("truncate", new byte[0], shown, (s, n) -> (int) FTRUNCATE.invokeExact(s.errno, fd, size));
+        named("truncate", new byte[0], shown, (s, n) -> (int) FTRUNCATE.H.invokeExact(s.errno, fd, size));
     }
 
     public static void fsync(int fd, byte[] shown) throws IOException {
-        named("fsync", new byte[0], shown, (s, n) -> (int) FSYNC.invokeExact(s.errno, fd));
+        named("fsync", new byte[0], shown, (s, n) -> (int) FSYNC.H.invokeExact(s.errno, fd));
     }
 
     public static void syncfs(int fd, byte[] shown) throws IOException {
-        named("syncfs", new byte[0], shown, (s, n) -> (int) SYNCFS.invokeExact(s.errno, fd));
+        named("syncfs", new byte[0], shown, (s, n) -> (int) SYNCFS.H.invokeExact(s.errno, fd));
     }
 
     /** Sizes from statfs(2): block size, total, free and available-to-unprivileged blocks. */
@@ -477,7 +480,7 @@ public final class Posix {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(120, 8);
             Scratch s = SCRATCH.get();
-            int r = (int) STATFS.invokeExact(s.errno, cstr(a, path), buf);
+            int r = (int) STATFS.H.invokeExact(s.errno, cstr(a, path), buf);
             if (r != 0) throw fail(s, "statfs", path);
             return new FsStat(buf.get(JAVA_LONG, 0), buf.get(JAVA_LONG, 8), buf.get(JAVA_LONG, 16),
                     buf.get(JAVA_LONG, 24), buf.get(JAVA_LONG, 32));
@@ -498,7 +501,7 @@ public final class Posix {
         Scratch s = SCRATCH.get();
         try {
             for (;;) {
-                long n = (long) READ.invokeExact(s.errno, fd, seg, (long) len);
+                long n = (long) READ.H.invokeExact(s.errno, fd, seg, (long) len);
                 if (n < 0) {
                     if (errno(s) == EINTR) continue;
                     throw fail(s, "read", shown);
@@ -520,7 +523,7 @@ public final class Posix {
         Scratch s = SCRATCH.get();
         try {
             while (len > 0) {
-                long n = (long) PWRITE.invokeExact(s.errno, fd, seg.asSlice(off, len), (long) len, pos);
+                long n = (long) PWRITE.H.invokeExact(s.errno, fd, seg.asSlice(off, len), (long) len, pos);
                 if (n < 0) {
                     if (errno(s) == EINTR) continue;
                     throw fail(s, "write", shown);

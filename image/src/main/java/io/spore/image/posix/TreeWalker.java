@@ -39,11 +39,13 @@ public final class TreeWalker {
 
     private final byte[] rootShown;
     private final Visitor visitor;
+    private final java.util.Set<Inode> skip;
     private final Map<Inode, Entry> firstLinks = new HashMap<>();
 
-    private TreeWalker(byte[] rootShown, Visitor visitor) {
+    private TreeWalker(byte[] rootShown, Visitor visitor, java.util.Set<Inode> skip) {
         this.rootShown = rootShown;
         this.visitor = visitor;
+        this.skip = skip;
     }
 
     /**
@@ -51,6 +53,23 @@ public final class TreeWalker {
      * one-line message saying so.
      */
     public static void walk(byte[] root, Visitor visitor) throws IOException {
+        walk(root, visitor, List.of());
+    }
+
+    /**
+     * As {@link #walk(byte[], Visitor)}, leaving out the directories {@code exclude} (those that
+     * exist): the block store being written, when it lives inside the tree being shared.
+     */
+    public static void walk(byte[] root, Visitor visitor, List<byte[]> exclude) throws IOException {
+        java.util.Set<Inode> skip = new java.util.HashSet<>();
+        for (byte[] x : exclude) {
+            try {
+                Stat st = Posix.stat(Posix.AT_FDCWD, x, x);
+                if (st.isDir()) skip.add(new Inode(st.dev(), st.ino()));
+            } catch (Posix.PosixException e) {
+                // not there (yet): nothing to leave out
+            }
+        }
         int fd;
         try {
             fd = Posix.open(root, Posix.O_RDONLY | Posix.O_DIRECTORY);
@@ -64,7 +83,7 @@ public final class TreeWalker {
             };
         }
         try {
-            TreeWalker w = new TreeWalker(root, visitor);
+            TreeWalker w = new TreeWalker(root, visitor, skip);
             Stat st = Posix.stat(fd, new byte[0], root);
             w.emitDir(fd, new byte[0], st, xattrs(null, fd, root));
         } finally {
@@ -84,6 +103,7 @@ public final class TreeWalker {
             Stat cs = Posix.stat(fd, name, shown);
             SortedMap<String, byte[]> cx = xattrs(Posix.procPath(fd, name), -1, shown);
             if (cs.isDir()) {
+                if (!skip.isEmpty() && skip.contains(new Inode(cs.dev(), cs.ino()))) continue;
                 int cfd = Posix.openat(fd, name, Posix.O_RDONLY | Posix.O_DIRECTORY | Posix.O_NOFOLLOW, 0, shown);
                 try {
                     emitDir(cfd, childPath, cs, cx);

@@ -60,6 +60,7 @@ class RoundTripTest {
                 Fixtures.run(List.of("stat", "-c", "%A %g %n", "setuid", "setgid", "sticky"), out).replace(" 1000 setuid", " 1000 setuid"));
         long allocated = Long.parseLong(Fixtures.run(List.of("stat", "-c", "%b", "sparse"), out).strip()) * 512;
         assertTrue(allocated < 1 << 20, "the 8 MiB sparse file stays sparse: " + allocated + " bytes allocated");
+        assertEquals("-1000000.250000000\n", Fixtures.run(List.of("stat", "-c", "%.9Y", "before-1970"), out));
     }
 
     @Test void minbaseRootfs() throws Exception {

@@ -119,5 +119,10 @@ class TreeWalkerTest {
         assertEquals("bad\\xff\\xfename", Names.show("bad\u00ff\u00fename".getBytes(StandardCharsets.ISO_8859_1)));
         assertEquals("new\\x0aline", Names.show("new\nline".getBytes()));
         assertEquals("café", Names.show("café".getBytes(StandardCharsets.UTF_8)));
+        for (String n : List.of("bad\u00ff\u00fename", "new\nline", "back\\slash", "\\x41 literal")) {
+            byte[] raw = n.getBytes(StandardCharsets.ISO_8859_1);
+            assertArrayEquals(raw, Names.parse(Names.show(raw)), n);
+        }
+        assertArrayEquals("café".getBytes(StandardCharsets.UTF_8), Names.parse("café"));
     }
 }

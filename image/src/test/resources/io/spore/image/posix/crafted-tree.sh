@@ -67,4 +67,5 @@ find . -depth -execdir touch -h -d '@1600000000.123456789' {} +
 touch -h -d '@1700000000.987654321' hello.txt
 touch -h -d '@1234567890.000000001' link
 touch -h -d '@1500000000.5' a/b
+printf 'old' > before-1970; touch -h -d '@-1000000.25' before-1970
 touch -h -d '@1600000001.000000002' .

@@ -41,17 +41,19 @@ public interface Host extends AutoCloseable {
     /** Called (on a Netty thread) when a connection closes. */
     void onDisconnected(Consumer<Connection> listener);
 
+    // Added after the contract was published; default methods so that test fakes of Host elsewhere keep compiling.
+
     /** The protocols this host serves (those given to {@link #handle}, identify and ping included). */
-    java.util.Set<String> protocols();
+    default java.util.Set<String> protocols() { throw new UnsupportedOperationException("protocols() not supported by " + getClass().getName()); }
 
     /** Stops serving {@code protocol} (identify push tells connected peers). */
-    void unhandle(String protocol);
+    default void unhandle(String protocol) { throw new UnsupportedOperationException("unhandle() not supported by " + getClass().getName()); }
 
     /** What identify last learned about a peer, if anything. */
-    java.util.Optional<PeerInfo> peerInfo(PeerId peer);
+    default java.util.Optional<PeerInfo> peerInfo(PeerId peer) { return java.util.Optional.empty(); }
 
     /** Called (on a Netty thread) whenever identify (or a push) tells us about a peer. */
-    void onIdentified(Consumer<PeerInfo> listener);
+    default void onIdentified(Consumer<PeerInfo> listener) { throw new UnsupportedOperationException("onIdentified() not supported by " + getClass().getName()); }
 
     @Override void close();
 }

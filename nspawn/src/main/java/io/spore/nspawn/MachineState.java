@@ -1,0 +1,3 @@
+package io.spore.nspawn;
+
+public enum MachineState { RUNNING, STOPPED }
