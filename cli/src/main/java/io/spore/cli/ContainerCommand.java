@@ -27,6 +27,7 @@ import java.nio.file.Path;
                 PullCommand.class,
                 BlockCommand.class,
                 ConfigCommand.class,
+                PeerCommand.class,
                 BootCommand.class,
                 LsCommand.class,
                 StopCommand.class,
@@ -36,7 +37,6 @@ import java.nio.file.Path;
                 SshCommand.class,
                 ShellCommand.class,
                 RunCommand.class,
-                PeerCommand.class,
         })
 final class ContainerCommand implements Runnable {
     static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/spore");

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 PeerIdCommand.class,
                 PeerPingCommand.class,
-                // p2p-kad adds PeerFindCommand.class here.
+                PeerFindCommand.class,
         })
 final class PeerCommand implements Runnable {
     @Spec CommandSpec spec;

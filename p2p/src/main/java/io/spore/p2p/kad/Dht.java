@@ -10,6 +10,7 @@ import io.spore.p2p.host.Connection;
 import io.spore.p2p.host.Host;
 import io.spore.p2p.identity.PeerId;
 import io.spore.p2p.multiaddr.Multiaddr;
+import io.spore.p2p.multiaddr.Protocol;
 import io.spore.p2p.multiformats.Cid;
 import io.spore.p2p.proto.KadProto.Message;
 
@@ -33,14 +34,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (libp2p/specs kad-dht, ipfs/specs routing/kad-dht): provider keys are the multihash of the CID,
  * as js and go use.
  *
- * <p>Only peers that serve the protocol enter the routing table: a connected peer is checked by
- * negotiating {@code /ipfs/kad/1.0.0} on a stream (what identify's protocol list announces), and
- * a peer that answered a request evidently serves it. A peer whose request fails leaves the table.
+ * <p>Only peers that serve the protocol enter the routing table: those whose identify protocol
+ * list holds {@code /ipfs/kad/1.0.0} (and leave it when an identify push drops it), bootstrap
+ * peers that accept a stream of the protocol, and peers that answered a request. A peer whose
+ * request fails leaves the table.
  */
 public final class Dht implements AutoCloseable {
     public static final String PROTOCOL = "/ipfs/kad/1.0.0";
     /** How long addresses learned from the DHT stay in the address book. */
     static final Duration ADDRESS_TTL = Duration.ofMinutes(30);
+    /** How often the table is refreshed by looking up our own id (go uses 10 min, js 5 min). */
+    static final Duration REFRESH = Duration.ofMinutes(10);
 
     private final Host host;
     private final DhtConfig config;
@@ -49,13 +53,14 @@ public final class Dht implements AutoCloseable {
     private final KadServer server;
     private final Set<Cid> provided = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
+    private volatile boolean closed;
 
     private Dht(Host host, DhtConfig config) {
         this.host = host;
         this.config = config;
         this.table = new RoutingTable(KadKey.of(host.peerId()), config.k());
-        this.providers = new ProviderStore(java.time.InstantSource.system(), config.providerValidity(), 100_000, 64);
-        this.server = new KadServer(host.peerId(), host::listenAddresses, table, providers, this::knownAddresses, config.k());
+        this.providers = new ProviderStore(java.time.InstantSource.system(), config.providerValidity(), 50_000, 64);
+        this.server = new KadServer(host.peerId(), this::announcedAddresses, table, providers, this::knownAddresses, config.k());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "spore-dht-timer");
             t.setDaemon(true);
@@ -69,10 +74,11 @@ public final class Dht implements AutoCloseable {
         if (config.server()) {
             host.handle(PROTOCOL, (stream, connection) -> KadInboundHandler.install(stream, dht.server, connection.remotePeer()));
         }
-        host.onConnected(dht::checkServerMode);
+        host.onIdentified(dht::identified);
         long republish = config.republishInterval().toMillis();
         dht.timer.scheduleAtFixedRate(dht::republish, republish, republish, TimeUnit.MILLISECONDS);
         dht.timer.scheduleAtFixedRate(dht.providers::cleanup, 1, 1, TimeUnit.HOURS);
+        dht.timer.scheduleAtFixedRate(dht::refresh, REFRESH.toMinutes(), REFRESH.toMinutes(), TimeUnit.MINUTES);
         return dht;
     }
 
@@ -101,13 +107,14 @@ public final class Dht implements AutoCloseable {
     public CompletableFuture<Integer> provide(Cid cid) {
         byte[] key = cid.multihash().bytes();
         provided.add(cid);
-        providers.add(key, host.peerId(), host.listenAddresses());
+        List<Multiaddr> self = announcedAddresses();
+        providers.add(key, host.peerId(), self);
         Message add = Message.newBuilder().setType(Message.MessageType.ADD_PROVIDER).setKey(ByteString.copyFrom(key))
-                .addProviderPeers(KadCodec.toProto(new PeerInfo(host.peerId(), host.listenAddresses()))).build();
+                .addProviderPeers(KadCodec.toProto(new PeerAddresses(host.peerId(), self))).build();
         return closestPeers(key).thenCompose(closest -> {
             AtomicInteger told = new AtomicInteger();
             List<CompletableFuture<Void>> sends = new ArrayList<>();
-            for (PeerInfo p : closest) {
+            for (PeerAddresses p : closest) {
                 sends.add(send(p, add).thenRun(told::incrementAndGet).exceptionally(e -> null));
             }
             return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).thenApply(v -> told.get());
@@ -115,16 +122,18 @@ public final class Dht implements AutoCloseable {
     }
 
     /** Up to {@code limit} providers of {@code cid}: ours first, then those the network knows. */
-    public CompletableFuture<List<PeerInfo>> findProviders(Cid cid, int limit) {
+    public CompletableFuture<List<PeerAddresses>> findProviders(Cid cid, int limit) {
         if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
         byte[] key = cid.multihash().bytes();
-        Map<PeerId, PeerInfo> found = new LinkedHashMap<>();
-        for (PeerInfo p : providers.get(key, limit)) found.put(p.peer(), p);
-        if (found.size() >= limit) return CompletableFuture.completedFuture(List.copyOf(found.values()));
+        Map<PeerId, PeerAddresses> found = new LinkedHashMap<>();
+        for (PeerAddresses p : providers.get(key, limit)) found.put(p.peer(), p);
+        if (found.size() >= limit || (table.size() == 0 && !found.isEmpty())) {
+            return CompletableFuture.completedFuture(List.copyOf(found.values()));
+        }
         Message req = Message.newBuilder().setType(Message.MessageType.GET_PROVIDERS).setKey(ByteString.copyFrom(key)).build();
         return lookup(key, req, (from, reply) -> {
             synchronized (found) {
-                for (PeerInfo p : KadCodec.fromProto(reply.getProviderPeersList())) {
+                for (PeerAddresses p : KadCodec.fromProto(reply.getProviderPeersList())) {
                     remember(p);
                     if (found.size() < limit) found.merge(p.peer(), p, Dht::mergeAddresses);
                 }
@@ -138,12 +147,12 @@ public final class Dht implements AutoCloseable {
     }
 
     /** The addresses of {@code peer} as the DHT knows them, or empty when no peer on the way knew it. */
-    public CompletableFuture<Optional<PeerInfo>> findPeer(PeerId peer) {
+    public CompletableFuture<Optional<PeerAddresses>> findPeer(PeerId peer) {
         byte[] key = peer.bytes();
-        PeerInfo[] hit = new PeerInfo[1];
+        PeerAddresses[] hit = new PeerAddresses[1];
         Message req = Message.newBuilder().setType(Message.MessageType.FIND_NODE).setKey(ByteString.copyFrom(key)).build();
         return lookup(key, req, (from, reply) -> {
-            for (PeerInfo p : KadCodec.fromProto(reply.getCloserPeersList())) {
+            for (PeerAddresses p : KadCodec.fromProto(reply.getCloserPeersList())) {
                 if (p.peer().equals(peer) && !p.addresses().isEmpty()) {
                     synchronized (hit) {
                         hit[0] = hit[0] == null ? p : mergeAddresses(hit[0], p);
@@ -161,42 +170,58 @@ public final class Dht implements AutoCloseable {
     }
 
     /** The k peers closest to {@code key} that answered, closest first (a FIND_NODE lookup). */
-    public CompletableFuture<List<PeerInfo>> closestPeers(byte[] key) {
+    public CompletableFuture<List<PeerAddresses>> closestPeers(byte[] key) {
         Message req = Message.newBuilder().setType(Message.MessageType.FIND_NODE).setKey(ByteString.copyFrom(key)).build();
         return lookup(key, req, (from, reply) -> false);
     }
 
+    /** Stops re-announcing {@code cid}; records others hold expire after their validity. */
+    public void stopProviding(Cid cid) {
+        provided.remove(cid);
+    }
+
     /** Peers in the routing table. */
     public int routingTableSize() { return table.size(); }
+
+    boolean routingTableContains(PeerId peer) { return table.contains(peer); }
+
+    Host host() { return host; }
 
     /** Re-announces every key this node provides; runs every {@link DhtConfig#republishInterval()}. */
     void republish() {
         for (Cid cid : provided) provide(cid);
     }
 
-    @Override
-    public void close() {
-        timer.shutdownNow();
-        provided.clear();
+    /** Looks up our own id, which meets (and adds) the peers nearest to us and drops dead ones. */
+    void refresh() {
+        if (table.size() > 0) closestPeers(host.peerId().bytes());
     }
 
-    private CompletableFuture<List<PeerInfo>> lookup(byte[] key, Message req, Lookup.Listener onReply) {
+    @Override
+    public void close() {
+        closed = true;
+        timer.shutdownNow();
+        provided.clear();
+        if (config.server()) host.unhandle(PROTOCOL);
+    }
+
+    private CompletableFuture<List<PeerAddresses>> lookup(byte[] key, Message req, Lookup.Listener onReply) {
         KadKey target = KadKey.of(key);
-        List<PeerInfo> seeds = new ArrayList<>();
-        for (PeerId p : table.closest(target, config.k())) seeds.add(new PeerInfo(p, knownAddresses(p)));
+        List<PeerAddresses> seeds = new ArrayList<>();
+        for (PeerId p : table.closest(target, config.k())) seeds.add(new PeerAddresses(p, knownAddresses(p)));
         if (seeds.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalStateException(
                     "the DHT knows no peers yet: bootstrap it with the address of a peer that runs a DHT server"));
         }
         Lookup.Params params = new Lookup.Params(config.k(), config.alpha(), config.paths(), config.maxRequests(), config.lookupTimeout());
         Lookup lookup = new Lookup(host.peerId(), target, req, params, this::request, new Lookup.Listener() {
-            @Override public boolean onReply(PeerInfo from, Message reply) {
+            @Override public boolean onReply(PeerAddresses from, Message reply) {
                 table.add(from.peer());
-                for (PeerInfo p : KadCodec.fromProto(reply.getCloserPeersList())) remember(p);
+                for (PeerAddresses p : KadCodec.fromProto(reply.getCloserPeersList())) remember(p);
                 return onReply.onReply(from, reply);
             }
 
-            @Override public void onFailure(PeerInfo peer, Throwable error) {
+            @Override public void onFailure(PeerAddresses peer, Throwable error) {
                 table.remove(peer.peer());
             }
         });
@@ -204,7 +229,7 @@ public final class Dht implements AutoCloseable {
     }
 
     /** One request and its reply, on a stream of its own (as js does). */
-    CompletableFuture<Message> request(PeerInfo to, Message req) {
+    CompletableFuture<Message> request(PeerAddresses to, Message req) {
         CompletableFuture<Message> reply = new CompletableFuture<>();
         remember(to);
         openStream(to).whenComplete((stream, error) -> {
@@ -220,7 +245,7 @@ public final class Dht implements AutoCloseable {
     }
 
     /** A message with no reply (ADD_PROVIDER): write it, half-close, and let the peer close. */
-    CompletableFuture<Void> send(PeerInfo to, Message msg) {
+    CompletableFuture<Void> send(PeerAddresses to, Message msg) {
         CompletableFuture<Void> sent = new CompletableFuture<>();
         openStream(to).whenComplete((stream, error) -> {
             if (error != null) {
@@ -248,11 +273,17 @@ public final class Dht implements AutoCloseable {
         return sent.orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private CompletableFuture<Channel> openStream(PeerInfo to) {
+    private CompletableFuture<Channel> openStream(PeerAddresses to) {
         return host.connect(to.peer()).thenCompose(c -> c.openStream(PROTOCOL));
     }
 
-    /** Adds the peer to the routing table when it serves the DHT; completes with whether it does. */
+    private void identified(io.spore.p2p.host.PeerInfo info) {
+        if (closed) return;
+        if (info.protocols().contains(PROTOCOL)) table.add(info.peer());
+        else table.remove(info.peer());
+    }
+
+    /** Adds the peer to the routing table when it accepts a DHT stream; completes with whether it does. */
     private CompletableFuture<Boolean> checkServerMode(Connection connection) {
         return connection.openStream(PROTOCOL).handle((stream, error) -> {
             if (error != null) return false;
@@ -262,19 +293,49 @@ public final class Dht implements AutoCloseable {
         });
     }
 
-    private void remember(PeerInfo p) {
+    private void remember(PeerAddresses p) {
         if (p.peer().equals(host.peerId())) return;
         for (Multiaddr a : p.addresses()) host.addressBook().add(p.peer(), a, ADDRESS_TTL);
     }
 
     private List<Multiaddr> knownAddresses(PeerId peer) {
-        if (peer.equals(host.peerId())) return host.listenAddresses();
+        if (peer.equals(host.peerId())) return announcedAddresses();
         return host.addressBook().addresses(peer);
     }
 
-    private static PeerInfo mergeAddresses(PeerInfo a, PeerInfo b) {
+    /** Our listen addresses as others can dial them: a wildcard becomes each interface's address. */
+    List<Multiaddr> announcedAddresses() { return expandWildcards(host.listenAddresses()); }
+
+    static List<Multiaddr> expandWildcards(List<Multiaddr> listen) {
+        List<Multiaddr> out = new ArrayList<>();
+        for (Multiaddr a : listen) {
+            Multiaddr.Component first = a.components().getFirst();
+            boolean v4 = first.protocol() == Protocol.IP4;
+            boolean v6 = first.protocol() == Protocol.IP6;
+            if (!(v4 || v6) || !java.util.Arrays.equals(first.value(), new byte[first.value().length])) {
+                out.add(a);
+                continue;
+            }
+            String rest = a.toString().substring(a.toString().indexOf('/', 1 + a.toString().indexOf('/', 1)));
+            try {
+                for (java.net.NetworkInterface ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                    if (!ni.isUp()) continue;
+                    for (java.net.InetAddress ia : java.util.Collections.list(ni.getInetAddresses())) {
+                        if (ia.isLinkLocalAddress() || ia.isAnyLocalAddress()) continue;
+                        if (v4 && ia instanceof java.net.Inet4Address) out.add(Multiaddr.parse("/ip4/" + ia.getHostAddress() + rest));
+                        if (v6 && ia instanceof java.net.Inet6Address) out.add(Multiaddr.parse("/ip6/" + ia.getHostAddress().replaceAll("%.*$", "") + rest));
+                    }
+                }
+            } catch (java.net.SocketException e) {
+                out.add(a); // cannot list interfaces: announce what we have
+            }
+        }
+        return out;
+    }
+
+    private static PeerAddresses mergeAddresses(PeerAddresses a, PeerAddresses b) {
         List<Multiaddr> all = new ArrayList<>(a.addresses());
         for (Multiaddr m : b.addresses()) if (!all.contains(m)) all.add(m);
-        return new PeerInfo(a.peer(), all);
+        return new PeerAddresses(a.peer(), all);
     }
 }

@@ -58,7 +58,7 @@ final class KadCodec {
         return buf;
     }
 
-    static Message.Peer toProto(PeerInfo p) {
+    static Message.Peer toProto(PeerAddresses p) {
         Message.Peer.Builder b = Message.Peer.newBuilder().setId(ByteString.copyFrom(p.peer().bytes()));
         int n = 0;
         for (Multiaddr a : p.addresses()) {
@@ -69,18 +69,18 @@ final class KadCodec {
     }
 
     /** The peers of a list that parse, at most {@link #MAX_PEERS_PER_LIST}; others are skipped. */
-    static List<PeerInfo> fromProto(List<Message.Peer> peers) {
-        List<PeerInfo> out = new ArrayList<>(Math.min(peers.size(), MAX_PEERS_PER_LIST));
+    static List<PeerAddresses> fromProto(List<Message.Peer> peers) {
+        List<PeerAddresses> out = new ArrayList<>(Math.min(peers.size(), MAX_PEERS_PER_LIST));
         for (Message.Peer p : peers) {
             if (out.size() >= MAX_PEERS_PER_LIST) break;
-            PeerInfo info = fromProto(p);
+            PeerAddresses info = fromProto(p);
             if (info != null) out.add(info);
         }
         return out;
     }
 
     /** One peer, or null when its id does not parse. Addresses that do not parse are dropped. */
-    static PeerInfo fromProto(Message.Peer p) {
+    static PeerAddresses fromProto(Message.Peer p) {
         PeerId id;
         try {
             id = PeerId.fromBytes(p.getId().toByteArray());
@@ -100,6 +100,6 @@ final class KadCodec {
                 // An address we cannot read is useless, not hostile: skip it.
             }
         }
-        return new PeerInfo(id, addrs);
+        return new PeerAddresses(id, addrs);
     }
 }

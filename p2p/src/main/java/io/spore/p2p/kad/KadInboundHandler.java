@@ -35,6 +35,12 @@ final class KadInboundHandler extends SimpleChannelInboundHandler<byte[]> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, byte[] body) throws KadException {
+        if (!ctx.channel().isWritable()) {
+            // Replies are piling up unread: a peer that asks without reading loses its stream
+            // rather than our memory.
+            ctx.close();
+            return;
+        }
         Message reply = server.handle(remote, KadCodec.parse(body));
         if (reply != null) ctx.writeAndFlush(KadCodec.frame(ctx.alloc(), reply));
     }

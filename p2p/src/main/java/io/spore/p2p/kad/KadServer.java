@@ -53,7 +53,7 @@ final class KadServer {
         requireKey(request, KadCodec.MAX_MESSAGE);
         Message.Builder reply = closer(from, request, Message.MessageType.FIND_NODE);
         if (Arrays.equals(request.getKey().toByteArray(), self.bytes())) {
-            reply.addCloserPeers(KadCodec.toProto(new PeerInfo(self, selfAddresses.get())));
+            reply.addCloserPeers(KadCodec.toProto(new PeerAddresses(self, selfAddresses.get())));
         }
         return reply.build();
     }
@@ -61,9 +61,9 @@ final class KadServer {
     private Message getProviders(PeerId from, Message request) throws KadException {
         requireKey(request, KadCodec.MAX_PROVIDER_KEY);
         Message.Builder reply = closer(from, request, Message.MessageType.GET_PROVIDERS);
-        for (PeerInfo p : providers.get(request.getKey().toByteArray(), k)) {
+        for (PeerAddresses p : providers.get(request.getKey().toByteArray(), k)) {
             List<Multiaddr> addrs = p.addresses().isEmpty() ? addresses.apply(p.peer()) : p.addresses();
-            if (!addrs.isEmpty()) reply.addProviderPeers(KadCodec.toProto(new PeerInfo(p.peer(), addrs)));
+            if (!addrs.isEmpty()) reply.addProviderPeers(KadCodec.toProto(new PeerAddresses(p.peer(), addrs)));
         }
         return reply.build();
     }
@@ -71,7 +71,7 @@ final class KadServer {
     private void addProvider(PeerId from, Message request) throws KadException {
         requireKey(request, KadCodec.MAX_PROVIDER_KEY);
         byte[] key = request.getKey().toByteArray();
-        for (PeerInfo p : KadCodec.fromProto(request.getProviderPeersList())) {
+        for (PeerAddresses p : KadCodec.fromProto(request.getProviderPeersList())) {
             // Only the sender may announce itself: anything else would let one peer point others at a victim.
             if (!p.peer().equals(from) || p.addresses().isEmpty()) continue;
             providers.add(key, p.peer(), p.addresses());
@@ -87,7 +87,7 @@ final class KadServer {
             if (p.equals(from) || p.equals(self)) continue;
             if (reply.getCloserPeersCount() >= k) break;
             List<Multiaddr> addrs = addresses.apply(p);
-            if (!addrs.isEmpty()) reply.addCloserPeers(KadCodec.toProto(new PeerInfo(p, addrs)));
+            if (!addrs.isEmpty()) reply.addCloserPeers(KadCodec.toProto(new PeerAddresses(p, addrs)));
         }
         return reply;
     }

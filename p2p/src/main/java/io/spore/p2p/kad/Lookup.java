@@ -26,14 +26,14 @@ import java.util.concurrent.TimeUnit;
 final class Lookup {
     interface Rpc {
         /** Sends {@code request} to {@code to}; the future fails on error or timeout. */
-        CompletableFuture<Message> request(PeerInfo to, Message request);
+        CompletableFuture<Message> request(PeerAddresses to, Message request);
     }
 
     interface Listener {
         /** {@code from} answered; return true to end the lookup now (enough providers, peer found). */
-        boolean onReply(PeerInfo from, Message reply);
+        boolean onReply(PeerAddresses from, Message reply);
 
-        default void onFailure(PeerInfo peer, Throwable error) {}
+        default void onFailure(PeerAddresses peer, Throwable error) {}
     }
 
     record Params(int k, int alpha, int paths, int maxRequests, Duration deadline) {
@@ -45,12 +45,12 @@ final class Lookup {
     private enum State { WAITING, IN_FLIGHT, ANSWERED, FAILED }
 
     private static final class Candidate {
-        final PeerInfo info;
+        final PeerAddresses info;
         final KadKey key;
         final int path;
         State state = State.WAITING;
 
-        Candidate(PeerInfo info, KadKey key, int path) {
+        Candidate(PeerAddresses info, KadKey key, int path) {
             this.info = info;
             this.key = key;
             this.path = path;
@@ -67,7 +67,7 @@ final class Lookup {
     private final Map<KadKey, Candidate> seen = new HashMap<>();
     private final List<TreeSet<Candidate>> paths = new ArrayList<>();
     private final int[] inFlight;
-    private final CompletableFuture<List<PeerInfo>> result = new CompletableFuture<>();
+    private final CompletableFuture<List<PeerAddresses>> result = new CompletableFuture<>();
     private int requests;
     private boolean finished;
 
@@ -86,10 +86,10 @@ final class Lookup {
     }
 
     /** Starts from {@code seeds} (closest first); completes with the k closest peers that answered. */
-    CompletableFuture<List<PeerInfo>> run(List<PeerInfo> seeds) {
+    CompletableFuture<List<PeerAddresses>> run(List<PeerAddresses> seeds) {
         synchronized (this) {
             int i = 0;
-            for (PeerInfo s : seeds) {
+            for (PeerAddresses s : seeds) {
                 if (learn(s, i % params.paths())) i++;
             }
         }
@@ -100,7 +100,7 @@ final class Lookup {
 
     synchronized int requestsSent() { return requests; }
 
-    private boolean learn(PeerInfo info, int path) {
+    private boolean learn(PeerAddresses info, int path) {
         KadKey key = KadKey.of(info.peer());
         if (key.equals(self) || seen.containsKey(key)) return false;
         Candidate c = new Candidate(info, key, path);
@@ -159,7 +159,7 @@ final class Lookup {
                 c.state = State.FAILED;
             } else {
                 c.state = State.ANSWERED;
-                for (PeerInfo p : KadCodec.fromProto(reply.getCloserPeersList())) {
+                for (PeerAddresses p : KadCodec.fromProto(reply.getCloserPeersList())) {
                     if (!p.addresses().isEmpty()) learn(p, c.path);
                 }
             }
@@ -192,7 +192,7 @@ final class Lookup {
         for (Candidate c : seen.values()) if (c.state == State.ANSWERED) answered.add(c);
         Comparator<KadKey> byDistance = target.byDistance();
         answered.sort((a, b) -> byDistance.compare(a.key, b.key));
-        List<PeerInfo> out = new ArrayList<>();
+        List<PeerAddresses> out = new ArrayList<>();
         for (int i = 0; i < answered.size() && i < params.k(); i++) out.add(answered.get(i).info);
         // Completed on another thread so that callers' callbacks never run under this lock.
         CompletableFuture.runAsync(() -> result.complete(List.copyOf(out)));

@@ -25,10 +25,10 @@ class KadCodecFuzzTest {
     void parseMessage(byte[] data) {
         try {
             Message m = KadCodec.parse(data);
-            List<PeerInfo> closer = KadCodec.fromProto(m.getCloserPeersList());
-            List<PeerInfo> providers = KadCodec.fromProto(m.getProviderPeersList());
+            List<PeerAddresses> closer = KadCodec.fromProto(m.getCloserPeersList());
+            List<PeerAddresses> providers = KadCodec.fromProto(m.getProviderPeersList());
             assertTrue(closer.size() <= KadCodec.MAX_PEERS_PER_LIST && providers.size() <= KadCodec.MAX_PEERS_PER_LIST);
-            for (PeerInfo p : closer) assertTrue(p.addresses().size() <= KadCodec.MAX_ADDRS_PER_PEER);
+            for (PeerAddresses p : closer) assertTrue(p.addresses().size() <= KadCodec.MAX_ADDRS_PER_PEER);
         } catch (KadException expected) {
             // refused: fine
         }

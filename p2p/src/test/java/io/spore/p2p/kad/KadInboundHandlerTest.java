@@ -74,7 +74,7 @@ class KadInboundHandlerTest {
         ch.writeInbound(KadCodec.frame(ByteBufAllocator.DEFAULT, Message.newBuilder().setType(Message.MessageType.FIND_NODE)
                 .setKey(ByteString.copyFrom(self.bytes())).build()));
         Message reply = readReply(ch);
-        assertEquals(List.of(new PeerInfo(self, selfAddrs)), KadCodec.fromProto(reply.getCloserPeersList()));
+        assertEquals(List.of(new PeerAddresses(self, selfAddrs)), KadCodec.fromProto(reply.getCloserPeersList()));
     }
 
     @Test
@@ -85,13 +85,13 @@ class KadInboundHandlerTest {
         EmbeddedChannel ch = stream();
         ch.writeInbound(KadCodec.frame(ByteBufAllocator.DEFAULT, Message.newBuilder().setType(Message.MessageType.ADD_PROVIDER)
                 .setKey(ByteString.copyFrom(key))
-                .addProviderPeers(KadCodec.toProto(new PeerInfo(other, askerAddrs)))
-                .addProviderPeers(KadCodec.toProto(new PeerInfo(asker, askerAddrs))).build()));
+                .addProviderPeers(KadCodec.toProto(new PeerAddresses(other, askerAddrs)))
+                .addProviderPeers(KadCodec.toProto(new PeerAddresses(asker, askerAddrs))).build()));
         assertNull(ch.readOutbound(), "ADD_PROVIDER has no reply");
         ch.writeInbound(KadCodec.frame(ByteBufAllocator.DEFAULT, Message.newBuilder().setType(Message.MessageType.GET_PROVIDERS)
                 .setKey(ByteString.copyFrom(key)).build()));
         Message reply = readReply(ch);
-        assertEquals(List.of(new PeerInfo(asker, askerAddrs)), KadCodec.fromProto(reply.getProviderPeersList()));
+        assertEquals(List.of(new PeerAddresses(asker, askerAddrs)), KadCodec.fromProto(reply.getProviderPeersList()));
     }
 
     @Test
@@ -99,7 +99,7 @@ class KadInboundHandlerTest {
         EmbeddedChannel ch = stream();
         ch.writeInbound(KadCodec.frame(ByteBufAllocator.DEFAULT, Message.newBuilder().setType(Message.MessageType.ADD_PROVIDER)
                 .setKey(ByteString.copyFrom(new byte[81]))
-                .addProviderPeers(KadCodec.toProto(new PeerInfo(asker, selfAddrs))).build()));
+                .addProviderPeers(KadCodec.toProto(new PeerAddresses(asker, selfAddrs))).build()));
         assertFalse(ch.isOpen());
         assertEquals(0, store.keyCount());
     }
@@ -110,6 +110,23 @@ class KadInboundHandlerTest {
         // varint 1 MiB, then nothing: refused from the header alone.
         ch.writeInbound(Unpooled.wrappedBuffer(new byte[]{(byte) 0x80, (byte) 0x80, 0x40}));
         assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void aPeerThatDoesNotReadItsRepliesLosesTheStream() {
+        for (int i = 0; i < 30; i++) table.add(KeyPair.generate().peerId());
+        EmbeddedChannel ch = stream();
+        ch.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(1024, 4096));
+        Message find = Message.newBuilder().setType(Message.MessageType.FIND_NODE)
+                .setKey(ByteString.copyFrom(KeyPair.generate().peerId().bytes())).build();
+        // EmbeddedChannel keeps written data in its outbound queue; hold it "unflushed" by
+        // replacing flush with nothing, as a peer whose window is closed would.
+        ch.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override public void flush(io.netty.channel.ChannelHandlerContext ctx) {}
+        });
+        for (int i = 0; i < 100 && ch.isOpen(); i++) ch.writeInbound(KadCodec.frame(ByteBufAllocator.DEFAULT, find));
+        assertFalse(ch.isOpen(), "the stream is closed once replies pile up");
+        ch.finishAndReleaseAll();
     }
 
     @Test

@@ -49,7 +49,7 @@ class LookupTest {
         }
     }
 
-    CompletableFuture<Message> rpc(PeerId from, PeerInfo to, Message req) {
+    CompletableFuture<Message> rpc(PeerId from, PeerAddresses to, Message req) {
         sent.incrementAndGet();
         if (dead.contains(to.peer())) return CompletableFuture.failedFuture(new java.io.IOException("dial failed"));
         try {
@@ -71,8 +71,8 @@ class LookupTest {
                 (to, m) -> rpc(from, to, m), listener);
     }
 
-    List<PeerInfo> seeds(PeerId from, KadKey target) {
-        return nodes.get(from).table.closest(target, 20).stream().map(p -> new PeerInfo(p, addr(p))).toList();
+    List<PeerAddresses> seeds(PeerId from, KadKey target) {
+        return nodes.get(from).table.closest(target, 20).stream().map(p -> new PeerAddresses(p, addr(p))).toList();
     }
 
     @Test
@@ -81,12 +81,12 @@ class LookupTest {
         PeerId from = nodes.keySet().iterator().next();
         byte[] key = KeyPair.generate().peerId().bytes();
         KadKey target = KadKey.of(key);
-        List<PeerInfo> found = lookup(from, key, Message.MessageType.FIND_NODE, (f, r) -> false, 300)
+        List<PeerAddresses> found = lookup(from, key, Message.MessageType.FIND_NODE, (f, r) -> false, 300)
                 .run(seeds(from, target)).get(30, TimeUnit.SECONDS);
         List<PeerId> truth = new ArrayList<>(nodes.keySet());
         truth.remove(from);
         truth.sort(Comparator.comparing(KadKey::of, target.byDistance()));
-        List<PeerId> got = found.stream().map(PeerInfo::peer).toList();
+        List<PeerId> got = found.stream().map(PeerAddresses::peer).toList();
         assertEquals(20, got.size());
         // The closest few must be exact; the tail may differ in a sparse simulated network.
         assertEquals(truth.subList(0, 5), got.subList(0, 5));
@@ -105,15 +105,15 @@ class LookupTest {
         ids.sort(Comparator.comparing(KadKey::of, target.byDistance()));
         for (PeerId p : ids.subList(0, 20)) nodes.get(p).store.add(key, provider, addr(provider));
         for (int i = 20; i < ids.size(); i += 4) if (!ids.get(i).equals(from)) dead.add(ids.get(i));
-        List<PeerInfo> providers = new ArrayList<>();
+        List<PeerAddresses> providers = new ArrayList<>();
         AtomicInteger failures = new AtomicInteger();
         lookup(from, key, Message.MessageType.GET_PROVIDERS, new Lookup.Listener() {
-            @Override public synchronized boolean onReply(PeerInfo f, Message r) {
+            @Override public synchronized boolean onReply(PeerAddresses f, Message r) {
                 providers.addAll(KadCodec.fromProto(r.getProviderPeersList()));
                 return !providers.isEmpty();
             }
 
-            @Override public void onFailure(PeerInfo peer, Throwable error) { failures.incrementAndGet(); }
+            @Override public void onFailure(PeerAddresses peer, Throwable error) { failures.incrementAndGet(); }
         }, 200).run(seeds(from, target)).get(30, TimeUnit.SECONDS);
         assertFalse(providers.isEmpty());
         assertEquals(provider, providers.get(0).peer());
@@ -139,7 +139,7 @@ class LookupTest {
         Lookup l = new Lookup(from, KadKey.of(key), req, new Lookup.Params(20, 10, 3, 100, Duration.ofMillis(300)),
                 (to, m) -> new CompletableFuture<>(), (f, r) -> false);
         long t0 = System.nanoTime();
-        List<PeerInfo> got = l.run(seeds(from, KadKey.of(key))).get(10, TimeUnit.SECONDS);
+        List<PeerAddresses> got = l.run(seeds(from, KadKey.of(key))).get(10, TimeUnit.SECONDS);
         assertEquals(List.of(), got);
         assertTrue(System.nanoTime() - t0 >= 250_000_000L);
     }

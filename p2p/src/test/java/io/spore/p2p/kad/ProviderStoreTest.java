@@ -25,7 +25,7 @@ class ProviderStoreTest {
         byte[] key = {0x12, 0x20, 1, 2, 3};
         store.add(key, p, addrs);
         now.set(now.get().plus(Duration.ofHours(47)));
-        assertEquals(List.of(new PeerInfo(p, addrs)), store.get(key, 10));
+        assertEquals(List.of(new PeerAddresses(p, addrs)), store.get(key, 10));
         store.add(key, p, addrs); // a republish renews it
         now.set(now.get().plus(Duration.ofHours(47)));
         assertEquals(1, store.get(key.clone(), 10).size());
@@ -44,12 +44,28 @@ class ProviderStoreTest {
             peers[i] = KeyPair.generate().peerId();
             assertTrue(store.add(key, peers[i], addrs));
         }
-        List<PeerInfo> got = store.get(key, 10);
+        List<PeerAddresses> got = store.get(key, 10);
         assertEquals(3, got.size());
         assertEquals(peers[4], got.get(0).peer(), "newest first");
         assertEquals(peers[2], got.get(2).peer(), "the oldest were dropped");
         assertEquals(2, store.get(key, 2).size());
         assertTrue(store.add(new byte[]{2}, peers[0], addrs));
         assertFalse(store.add(new byte[]{3}, peers[0], addrs), "key bound reached");
+        assertTrue(store.add(key, peers[4], addrs), "a renewal is always accepted");
+        assertEquals(4, store.recordCount());
+    }
+
+    @Test
+    void totalRecordsAreBoundedAcrossKeys() {
+        ProviderStore store = new ProviderStore(clock, ProviderStore.VALIDITY, 3, 10);
+        int accepted = 0;
+        for (int i = 0; i < 40; i++) {
+            if (store.add(new byte[]{(byte) (i % 3)}, KeyPair.generate().peerId(), addrs)) accepted++;
+        }
+        assertEquals(12, accepted);
+        assertEquals(12, store.recordCount());
+        now.set(now.get().plus(Duration.ofHours(49)));
+        assertTrue(store.add(new byte[]{7}, KeyPair.generate().peerId(), addrs), "expired records make room");
+        assertEquals(1, store.recordCount());
     }
 }

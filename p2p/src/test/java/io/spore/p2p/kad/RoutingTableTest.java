@@ -87,4 +87,14 @@ class RoutingTableTest {
         assertEquals(0, table.size());
         assertFalse(table.remove(self));
     }
+
+    @Test
+    void wildcardListenAddressesAreExpandedForAnnouncements() {
+        List<io.spore.p2p.multiaddr.Multiaddr> out = Dht.expandWildcards(List.of(
+                io.spore.p2p.multiaddr.Multiaddr.parse("/ip4/0.0.0.0/tcp/4001"),
+                io.spore.p2p.multiaddr.Multiaddr.parse("/ip4/192.0.2.7/tcp/4002")));
+        assertTrue(out.contains(io.spore.p2p.multiaddr.Multiaddr.parse("/ip4/127.0.0.1/tcp/4001")), out.toString());
+        assertTrue(out.contains(io.spore.p2p.multiaddr.Multiaddr.parse("/ip4/192.0.2.7/tcp/4002")), out.toString());
+        assertTrue(out.stream().noneMatch(a -> a.toString().startsWith("/ip4/0.0.0.0")), out.toString());
+    }
 }
