@@ -17,7 +17,7 @@ import io.spore.p2p.identity.IdentityFile;
 import io.spore.p2p.identity.KeyPair;
 import io.spore.p2p.identity.PeerId;
 import io.spore.p2p.kad.Dht;
-import io.spore.p2p.kad.PeerInfo;
+import io.spore.p2p.kad.PeerAddresses;
 import io.spore.p2p.mdns.Mdns;
 import io.spore.p2p.multiaddr.Multiaddr;
 import io.spore.p2p.multiformats.Cid;
@@ -165,7 +165,7 @@ public final class Daemon implements Node, AutoCloseable {
     /** Providers from the DHT, asked now and every 30 s while the search lasts. */
     private AutoCloseable findInDht(Cid key, Consumer<PeerId> found) {
         Runnable ask = () -> dht.findProviders(key, 20).thenAccept(list -> {
-            for (PeerInfo p : list) {
+            for (PeerAddresses p : list) {
                 if (p.peer().equals(host.peerId())) continue;
                 for (Multiaddr a : p.addresses()) host.addressBook().add(p.peer(), a, TTL);
                 found.accept(p.peer());
