@@ -24,6 +24,8 @@ final class ShareCommand extends BaseCommand {
     @Override
     public Integer call() throws Exception {
         if (threads < 1) throw new UserException("--threads must be at least 1");
+        // A running daemon imports into its own store and announces at once; --data-dir means "this store, locally".
+        if (!Given.option(spec, "--data-dir") && io.spore.cli.daemon.ControlClient.isRunning(socket())) return viaDaemon();
         long start = System.nanoTime();
         Importer.Result r;
         try (BlockStore store = LocalImages.openStore(dataDir(), true)) {
@@ -48,6 +50,19 @@ final class ShareCommand extends BaseCommand {
         err().printf("container: shared %s: %d entries, %s of content in %d chunks, %s stored, %d new blocks, %.1f s (%.0f MB/s)%n",
                 dir, s.entries(), LocalImages.mib(s.contentBytes()), s.chunks(), LocalImages.mib(s.storedBytes()),
                 s.newBlocks(), secs, s.contentBytes() / 1e6 / Math.max(secs, 1e-9));
+        return ExitCode.OK;
+    }
+
+    private int viaDaemon() {
+        Map<String, Object> req = new LinkedHashMap<>();
+        req.put("path", dir.toAbsolutePath().normalize().toString());
+        req.put("threads", threads);
+        var done = new io.spore.cli.daemon.ControlClient(socket()).stream("/v1/share", req, ev -> {});
+        if (json()) out().println(done.toString());
+        else out().println(done.path("key").asText());
+        err().printf("container: shared %s through the daemon: %d entries, %s of content in %d chunks, %s stored, %d new blocks, %.1f s%n",
+                dir, done.path("entries").asLong(), LocalImages.mib(done.path("contentBytes").asLong()), done.path("chunks").asLong(),
+                LocalImages.mib(done.path("storedBytes").asLong()), done.path("newBlocks").asLong(), done.path("seconds").asDouble());
         return ExitCode.OK;
     }
 }

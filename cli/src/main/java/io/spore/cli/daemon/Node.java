@@ -1,0 +1,31 @@
+package io.spore.cli.daemon;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** What the control API asks of the running daemon; {@link Daemon} is the one implementation. */
+interface Node {
+    /** Peer id, addresses, store and transfer figures. */
+    Map<String, Object> status() throws IOException;
+
+    Map<String, Object> config();
+
+    /** Connected peers: id and address of each. */
+    Object peers();
+
+    /** Fetches a whole image into the store, calling {@code progress} with events; returns the final event. */
+    Map<String, Object> pull(String key, Consumer<Map<String, Object>> progress) throws IOException;
+
+    /** Imports a directory tree, pins it and announces it; returns the final event (with "key"). */
+    Map<String, Object> share(String path, int threads, Consumer<Map<String, Object>> progress) throws IOException;
+
+    /** Pins and announces an image already in the store. */
+    Map<String, Object> provide(String key) throws IOException;
+
+    /** One block: from the store, else fetched (only from {@code peer} when given, a multiaddr). */
+    byte[] getBlock(String cid, String peer) throws IOException;
+
+    /** Stores a raw block; returns its CID. */
+    String putBlock(byte[] data) throws IOException;
+}

@@ -1,0 +1,204 @@
+package io.spore.p2p.bitswap;
+
+import io.spore.p2p.blockstore.BlockStore;
+import io.spore.p2p.blockstore.MissingBlockException;
+import io.spore.p2p.identity.PeerId;
+import io.spore.p2p.multiformats.Cid;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The serving side of Bitswap: one ledger of wants per peer, answered from a {@link BlockStore}.
+ * Each peer is drained by one task at a time that packs blocks into messages under 4 MiB and waits
+ * for each message to be written before reading the next blocks from disk, so a slow peer holds
+ * at most two messages of memory. Wants for blocks we lack (without send-dont-have) are kept and
+ * answered when the block arrives ({@link #blockAdded}).
+ */
+final class BitswapServer {
+    private static final Logger LOG = Logger.getLogger(BitswapServer.class.getName());
+    /** Blocks up to this size answer a want-have with the block itself, as Helia does. */
+    static final int SEND_BLOCK_INSTEAD_OF_HAVE = 1024;
+    /** Wants a peer may keep waiting for blocks we do not have. */
+    static final int MAX_WAITING = 8192;
+    /** Messages written to a peer but not yet flushed out, at most. */
+    static final int IN_FLIGHT = 4;
+
+    private final BlockStore store;
+    private final MessageSender sender;
+    private final Executor executor;
+    private final Map<PeerId, Ledger> ledgers = new HashMap<>();
+    private final java.util.concurrent.atomic.LongAdder blocksSent = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder bytesSent = new java.util.concurrent.atomic.LongAdder();
+
+    BitswapServer(BlockStore store, MessageSender sender, Executor executor) {
+        this.store = store;
+        this.sender = sender;
+        this.executor = executor;
+    }
+
+    private static final class Ledger {
+        final LinkedHashMap<Cid, BitswapMessage.Want> pending = new LinkedHashMap<>();
+        final LinkedHashSet<Cid> waiting = new LinkedHashSet<>();
+        boolean draining;
+    }
+
+    void onWants(PeerId peer, List<BitswapMessage.Want> wants, boolean full) {
+        if (wants.isEmpty() && !full) return;
+        boolean start;
+        synchronized (this) {
+            Ledger l = ledgers.computeIfAbsent(peer, p -> new Ledger());
+            if (full) { l.pending.clear(); l.waiting.clear(); }
+            for (BitswapMessage.Want w : wants) {
+                if (w.cancel()) {
+                    l.pending.remove(w.cid());
+                    l.waiting.remove(w.cid());
+                } else {
+                    l.pending.put(w.cid(), w);
+                }
+            }
+            start = !l.draining && !l.pending.isEmpty();
+            if (start) l.draining = true;
+        }
+        if (start) executor.execute(() -> drain(peer));
+    }
+
+    /** A block arrived in the store: serve the peers that were waiting for it. */
+    void blockAdded(Cid cid) {
+        List<PeerId> start = new ArrayList<>();
+        synchronized (this) {
+            for (Map.Entry<PeerId, Ledger> e : ledgers.entrySet()) {
+                Ledger l = e.getValue();
+                if (l.waiting.remove(cid)) {
+                    l.pending.put(cid, BitswapMessage.Want.block(cid, 1));
+                    if (!l.draining) { l.draining = true; start.add(e.getKey()); }
+                }
+            }
+        }
+        for (PeerId p : start) executor.execute(() -> drain(p));
+    }
+
+    synchronized void peerGone(PeerId peer) {
+        ledgers.remove(peer);
+    }
+
+    long blocksSent() { return blocksSent.sum(); }
+
+    long bytesSent() { return bytesSent.sum(); }
+
+    private List<BitswapMessage.Want> take(PeerId peer, int max) {
+        synchronized (this) {
+            Ledger l = ledgers.get(peer);
+            if (l == null) return List.of();
+            if (l.pending.isEmpty()) { l.draining = false; return List.of(); }
+            List<BitswapMessage.Want> batch = new ArrayList<>(Math.min(max, l.pending.size()));
+            var it = l.pending.values().iterator();
+            while (it.hasNext() && batch.size() < max) { batch.add(it.next()); it.remove(); }
+            batch.sort(Comparator.comparingInt(BitswapMessage.Want::priority).reversed());
+            return batch;
+        }
+    }
+
+    private synchronized void wait(PeerId peer, Cid cid) {
+        Ledger l = ledgers.get(peer);
+        if (l != null && l.waiting.size() < MAX_WAITING) l.waiting.add(cid);
+    }
+
+    private synchronized boolean stillWanted(PeerId peer) {
+        return ledgers.containsKey(peer);
+    }
+
+    private void drain(PeerId peer) {
+        java.util.ArrayDeque<CompletableFuture<Void>> inFlight = new java.util.ArrayDeque<>();
+        List<BitswapMessage.Block> blocks = new ArrayList<>();
+        List<BitswapMessage.Presence> presences = new ArrayList<>();
+        int size = 0;
+        try {
+            for (List<BitswapMessage.Want> batch = take(peer, 64); !batch.isEmpty(); batch = take(peer, 64)) {
+                for (BitswapMessage.Want w : batch) {
+                    if (!stillWanted(peer)) return;
+                    byte[] data = read(w);
+                    if (data == null) {
+                        if (w.sendDontHave()) presences.add(new BitswapMessage.Presence(w.cid(), false));
+                        else wait(peer, w.cid());
+                        size += 64;
+                    } else if (w.type() == BitswapMessage.WantType.HAVE && data.length > SEND_BLOCK_INSTEAD_OF_HAVE) {
+                        presences.add(new BitswapMessage.Presence(w.cid(), true));
+                        size += 64;
+                    } else {
+                        BitswapMessage.Block b = new BitswapMessage.Block(w.cid(), data);
+                        int bs = BitswapCodec.encodedSize(b);
+                        if (size + bs > BitswapCodec.MAX_OUTGOING - BitswapCodec.MESSAGE_OVERHEAD && size > 0) {
+                            flush(peer, inFlight, blocks, presences);
+                            blocks = new ArrayList<>();
+                            presences = new ArrayList<>();
+                            size = 0;
+                        }
+                        blocks.add(b);
+                        size += bs;
+                    }
+                }
+                // Presences are cheap and peers wait on them: send what we have at the end of each batch.
+                if (!blocks.isEmpty() || !presences.isEmpty()) {
+                    flush(peer, inFlight, blocks, presences);
+                    blocks = new ArrayList<>();
+                    presences = new ArrayList<>();
+                    size = 0;
+                }
+            }
+            for (CompletableFuture<Void> f : inFlight) f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | RuntimeException e) {
+            LOG.log(Level.FINE, "bitswap: sending to " + peer + " failed", e);
+            peerGone(peer);
+        }
+    }
+
+    /**
+     * Sends a message once fewer than {@link #IN_FLIGHT} are unwritten: a peer that reads slowly holds
+     * at most that many messages (2 MiB each) of our memory, while a fast one never waits on a round trip.
+     */
+    private CompletableFuture<Void> flush(PeerId peer, java.util.ArrayDeque<CompletableFuture<Void>> inFlight,
+                                          List<BitswapMessage.Block> blocks, List<BitswapMessage.Presence> presences)
+            throws InterruptedException, ExecutionException {
+        while (inFlight.size() >= IN_FLIGHT) inFlight.poll().get();
+        long bytes = 0;
+        for (BitswapMessage.Block b : blocks) bytes += b.data().length;
+        blocksSent.add(blocks.size());
+        bytesSent.add(bytes);
+        CompletableFuture<Void> f = sender.send(peer, new BitswapMessage(List.of(), false, blocks, presences));
+        inFlight.add(f);
+        return f;
+    }
+
+    private byte[] read(BitswapMessage.Want w) {
+        try {
+            if (!store.has(w.cid())) return null;
+            return store.get(w.cid());
+        } catch (MissingBlockException e) {
+            return null;
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "bitswap: cannot read block " + w.cid() + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** For callers that want to know which CIDs a peer is waiting for (tests, status). */
+    synchronized Set<Cid> waiting(PeerId peer) {
+        Ledger l = ledgers.get(peer);
+        return l == null ? Set.of() : Set.copyOf(l.waiting);
+    }
+}

@@ -1,0 +1,39 @@
+package io.spore.p2p.fetch;
+
+import java.time.Duration;
+
+/**
+ * Knobs of the {@link Fetcher}.
+ *
+ * @param windowPerPeer   wants outstanding at one peer at most
+ * @param totalWindow     wants outstanding over all peers at most; with the 2 MiB block cap this
+ *                        bounds the memory of blocks received but not yet stored
+ * @param wantTimeout     a want unanswered this long moves to another peer
+ * @param noProviderDeadline a block that no peer can be asked for this long fails with MissingBlockException
+ * @param retryAfter      a block every provider refused is asked again after this long (they may have fetched it since)
+ * @param maxQueued       blocks queued over all classes at most; more is refused with an error
+ */
+public record FetchConfig(int windowPerPeer, int totalWindow, Duration wantTimeout, Duration noProviderDeadline,
+                          Duration retryAfter, int maxQueued) {
+    public FetchConfig {
+        if (windowPerPeer < 1) throw new IllegalArgumentException("windowPerPeer must be at least 1");
+        if (totalWindow < windowPerPeer) throw new IllegalArgumentException("totalWindow must be at least windowPerPeer");
+        if (maxQueued < 1) throw new IllegalArgumentException("maxQueued must be at least 1");
+    }
+
+    public static FetchConfig defaults() {
+        return new FetchConfig(256, 1024, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(1), 1 << 22);
+    }
+
+    public FetchConfig withWantTimeout(Duration d) {
+        return new FetchConfig(windowPerPeer, totalWindow, d, noProviderDeadline, retryAfter, maxQueued);
+    }
+
+    public FetchConfig withNoProviderDeadline(Duration d) {
+        return new FetchConfig(windowPerPeer, totalWindow, wantTimeout, d, retryAfter, maxQueued);
+    }
+
+    public FetchConfig withWindow(int perPeer, int total) {
+        return new FetchConfig(perPeer, total, wantTimeout, noProviderDeadline, retryAfter, maxQueued);
+    }
+}

@@ -1,0 +1,687 @@
+package io.spore.p2p.fetch;
+
+import io.spore.p2p.bitswap.BitswapMessage;
+import io.spore.p2p.blockstore.BlockSource;
+import io.spore.p2p.blockstore.BlockStore;
+import io.spore.p2p.blockstore.CorruptBlockException;
+import io.spore.p2p.blockstore.MissingBlockException;
+import io.spore.p2p.identity.PeerId;
+import io.spore.p2p.multiformats.Cid;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The daemon's one block scheduler (design.md, Fetching). Requests wait in three queues served in
+ * order (urgent, profile, background; stream order within a class). Each is sent as a want-block
+ * (with send-dont-have) to the known provider with the fewest outstanding wants, within a window
+ * per peer and a total window; a want that times out or is refused moves to another provider;
+ * a block that arrives is checked against the CID we asked for, stored, and handed to its waiters.
+ * A peer that sends a block nobody asked it for (a wrong block: Bitswap names blocks by their hash)
+ * is dropped and banned. A request that no provider can be asked for during the no-provider deadline
+ * fails with {@link MissingBlockException}.
+ *
+ * <p>Memory: the queues hold CIDs only; block bytes are held from receipt until stored, and at
+ * most {@link FetchConfig#totalWindow()} blocks are outstanding, so at most that many blocks of at
+ * most 2 MiB are in memory.
+ */
+public final class Fetcher implements BlockSource, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Fetcher.class.getName());
+    private static final long BAN_NANOS = TimeUnit.MINUTES.toNanos(10);
+    private static final long PROBE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final int RECENT = 4096;
+
+    private final BlockStore store;
+    private final PeerExchange net;
+    private final ProviderDiscovery discovery;
+    private final FetchConfig cfg;
+    private final Consumer<Cid> onStored;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private boolean dirty;
+    private boolean closed;
+    private long seq;
+    private final Map<Cid, Request> requests = new HashMap<>();
+    private final EnumMap<Priority, TreeSet<Request>> queues = new EnumMap<>(Priority.class);
+    private final Set<Request> inflight = new HashSet<>();
+    private final Map<PeerId, PeerState> peers = new HashMap<>();
+    private final Map<PeerId, Long> banned = new HashMap<>();
+    private final Map<Cid, Search> searches = new HashMap<>();
+    private int outstanding;
+    private long lastProbe;
+
+    private final LongAdder blocksFetched = new LongAdder();
+    private final LongAdder bytesFetched = new LongAdder();
+    private final LongAdder peersDropped = new LongAdder();
+    private final LongAdder wantsTimedOut = new LongAdder();
+    private final ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
+    private final Thread scheduler;
+
+    /**
+     * @param onStored called with every block the fetcher stored (the daemon tells Bitswap, whose
+     *                 peers may be waiting for it)
+     */
+    public Fetcher(BlockStore store, PeerExchange net, ProviderDiscovery discovery, FetchConfig cfg, Consumer<Cid> onStored) {
+        this.store = store;
+        this.net = net;
+        this.discovery = discovery;
+        this.cfg = cfg;
+        this.onStored = onStored;
+        for (Priority p : Priority.values()) queues.put(p, new TreeSet<>((a, b) -> Long.compare(a.seq, b.seq)));
+        net.setListener(new Listener());
+        scheduler = Thread.ofPlatform().daemon().name("spore-fetcher").start(this::run);
+    }
+
+    public Fetcher(BlockStore store, PeerExchange net, ProviderDiscovery discovery, FetchConfig cfg) {
+        this(store, net, discovery, cfg, cid -> {});
+    }
+
+    private static final class Request {
+        final Cid cid;
+        final Cid key;
+        final long seq;
+        Priority priority;
+        final List<BiConsumer<byte[], Throwable>> waiters = new ArrayList<>(1);
+        final Set<PeerId> tried = new HashSet<>();
+        final Set<PeerId> asked = new HashSet<>();
+        PeerState assigned;
+        long sentAt;
+        long idleSince = -1;
+        long lastRefusal;
+        boolean writing;
+
+        Request(Cid cid, Cid key, long seq, Priority priority) {
+            this.cid = cid;
+            this.key = key;
+            this.seq = seq;
+            this.priority = priority;
+        }
+    }
+
+    private static final class PeerState {
+        final PeerId id;
+        boolean provider;
+        int outstanding;
+        int timeouts;
+        final Set<Cid> asked = new HashSet<>();
+        final LinkedHashMap<Cid, Boolean> recent = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override protected boolean removeEldestEntry(Map.Entry<Cid, Boolean> e) { return size() > RECENT; }
+        };
+
+        PeerState(PeerId id) { this.id = id; }
+
+        boolean solicited(Cid cid) { return asked.contains(cid) || recent.containsKey(cid); }
+
+        void answered(Cid cid) {
+            if (asked.remove(cid)) recent.put(cid, Boolean.TRUE);
+        }
+    }
+
+    private static final class Search {
+        final AutoCloseable handle;
+        int refs;
+
+        Search(AutoCloseable handle) { this.handle = handle; }
+    }
+
+    // ---- public API ----
+
+    /** An urgent read: from the store if there, else from peers (providers of {@code cid} itself and connected peers). */
+    @Override
+    public byte[] get(Cid cid) throws IOException {
+        return get(cid, cid);
+    }
+
+    /** An urgent read of a block of the image {@code key} (its providers are asked). */
+    public byte[] get(Cid cid, Cid key) throws IOException {
+        if (store.has(cid)) {
+            try {
+                return store.get(cid);
+            } catch (MissingBlockException | CorruptBlockException e) {
+                // gone or bad since has(): fetch it again
+            }
+        }
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        request(List.of(cid), key, Priority.URGENT, (data, err) -> {
+            if (err != null) f.completeExceptionally(err);
+            else f.complete(data);
+        });
+        try {
+            byte[] data = f.get();
+            return data != null ? data : store.get(cid);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while fetching " + cid);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            throw new IOException("fetching " + cid + " failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /**
+     * Fetches every block of {@code cids} not already in the store into it, asking the providers of
+     * {@code key}. Blocks already present count as done at once, so a pull resumes where it stopped.
+     */
+    public Batch fetchAll(Collection<Cid> cids, Cid key, Priority priority) throws IOException {
+        Batch batch = new Batch(cids.size());
+        List<Cid> missing = new ArrayList<>();
+        for (Cid c : cids) {
+            long size = store.size(c);
+            if (size >= 0) {
+                batch.doneBlocks.incrementAndGet();
+                batch.doneBytes.addAndGet(size);
+            } else {
+                missing.add(c);
+            }
+        }
+        if (missing.isEmpty()) {
+            batch.done.complete(null);
+            return batch;
+        }
+        long[] left = {missing.size()};
+        BiConsumer<byte[], Throwable> each = new BiConsumer<>() {
+            @Override public void accept(byte[] data, Throwable err) {
+                if (err != null) {
+                    batch.done.completeExceptionally(err);
+                    batch.cancel();
+                    return;
+                }
+                if (data != null) {
+                    batch.doneBlocks.incrementAndGet();
+                    batch.doneBytes.addAndGet(data.length);
+                }
+                boolean last;
+                synchronized (left) { last = --left[0] == 0; }
+                if (last) batch.done.complete(null);
+            }
+        };
+        BatchWaiter waiter = new BatchWaiter(batch, each);
+        batch.canceller = () -> withdraw(missing, waiter);
+        request(missing, key, priority, waiter);
+        return batch;
+    }
+
+    /** A peer that has (or may have) blocks of {@code key} (mDNS, bootstrap, tests). */
+    public void addProvider(PeerId peer) {
+        lock.lock();
+        try {
+            if (isBanned(peer, System.nanoTime())) return;
+            peers.computeIfAbsent(peer, PeerState::new).provider = true;
+            signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Stats stats() {
+        lock.lock();
+        try {
+            int queued = 0;
+            for (TreeSet<Request> q : queues.values()) queued += q.size();
+            int providers = (int) peers.values().stream().filter(p -> p.provider).count();
+            return new Stats(blocksFetched.sum(), bytesFetched.sum(), queued, outstanding, providers, peersDropped.sum(), wantsTimedOut.sum());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Figures for status output. */
+    public record Stats(long blocksFetched, long bytesFetched, int queued, int outstanding, int providers, long peersDropped,
+                        long wantsTimedOut) {}
+
+    @Override
+    public void close() {
+        List<Request> all;
+        List<AutoCloseable> handles = new ArrayList<>();
+        lock.lock();
+        try {
+            closed = true;
+            all = new ArrayList<>(requests.values());
+            requests.clear();
+            for (TreeSet<Request> q : queues.values()) q.clear();
+            inflight.clear();
+            for (Search s : searches.values()) handles.add(s.handle);
+            searches.clear();
+            signal();
+        } finally {
+            lock.unlock();
+        }
+        IOException closedErr = new IOException("the fetcher was closed (the daemon is stopping)");
+        for (Request r : all) for (var w : r.waiters) w.accept(null, closedErr);
+        for (AutoCloseable h : handles) closeQuietly(h);
+        scheduler.interrupt();
+        writers.shutdown();
+    }
+
+    // ---- requests ----
+
+    private void request(List<Cid> cids, Cid key, Priority priority, BiConsumer<byte[], Throwable> waiter) throws IOException {
+        Set<PeerId> probe = null;
+        lock.lock();
+        try {
+            if (closed) throw new IOException("the fetcher was closed (the daemon is stopping)");
+            if (requests.size() + cids.size() > cfg.maxQueued()) {
+                throw new IOException("too many blocks queued (" + requests.size() + "): wait for running pulls to finish");
+            }
+            Search search = searches.get(key);
+            if (search == null) {
+                search = new Search(discovery.find(key, this::addProvider));
+                searches.put(key, search);
+                probe = new HashSet<>(net.connectedPeers());
+            }
+            for (Cid c : cids) {
+                Request r = requests.get(c);
+                if (r == null) {
+                    r = new Request(c, key, seq++, priority);
+                    requests.put(c, r);
+                    searches.get(r.key).refs++;
+                    queues.get(priority).add(r);
+                } else if (priority.compareTo(r.priority) < 0) {
+                    if (queues.get(r.priority).remove(r)) queues.get(priority).add(r);
+                    r.priority = priority;
+                }
+                r.waiters.add(waiter);
+            }
+            if (probe != null) {
+                for (PeerId p : probe) {
+                    if (isBanned(p, System.nanoTime())) continue;
+                    peers.computeIfAbsent(p, PeerState::new).asked.add(key);
+                }
+            }
+            signal();
+        } finally {
+            lock.unlock();
+        }
+        if (probe != null) {
+            for (PeerId p : probe) net.sendWants(p, List.of(BitswapMessage.Want.have(key, Integer.MAX_VALUE)));
+        }
+    }
+
+    private void withdraw(List<Cid> cids, BiConsumer<byte[], Throwable> waiter) {
+        Map<PeerId, List<BitswapMessage.Want>> cancels = new HashMap<>();
+        lock.lock();
+        try {
+            for (Cid c : cids) {
+                Request r = requests.get(c);
+                if (r == null || r.writing) continue;
+                r.waiters.removeIf(w -> w == waiter);
+                if (!r.waiters.isEmpty()) continue;
+                queues.get(r.priority).remove(r);
+                if (r.assigned != null) unassign(r);
+                for (PeerId p : r.asked) cancels.computeIfAbsent(p, x -> new ArrayList<>()).add(BitswapMessage.Want.cancel(c));
+                forget(r);
+            }
+        } finally {
+            lock.unlock();
+        }
+        cancels.forEach(net::sendWants);
+    }
+
+    // ---- scheduler ----
+
+    private void signal() {
+        dirty = true;
+        wake.signal();
+    }
+
+    private void run() {
+        while (true) {
+            Map<PeerId, List<BitswapMessage.Want>> out = new LinkedHashMap<>();
+            List<Runnable> after = new ArrayList<>();
+            lock.lock();
+            try {
+                if (closed) return;
+                while (!dirty) {
+                    if (!wake.await(50, TimeUnit.MILLISECONDS)) break;
+                }
+                dirty = false;
+                long now = System.nanoTime();
+                expire(now, out);
+                dispatch(now, out, after);
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            out.forEach(net::sendWants);
+            after.forEach(Runnable::run);
+        }
+    }
+
+    private void expire(long now, Map<PeerId, List<BitswapMessage.Want>> out) {
+        long timeout = cfg.wantTimeout().toNanos();
+        for (Iterator<Request> it = inflight.iterator(); it.hasNext(); ) {
+            Request r = it.next();
+            if (now - r.sentAt < timeout) continue;
+            PeerState p = r.assigned;
+            it.remove();
+            p.outstanding--;
+            p.timeouts++;
+            wantsTimedOut.increment();
+            outstanding--;
+            r.assigned = null;
+            r.tried.add(p.id);
+            r.lastRefusal = now;
+            queues.get(r.priority).add(r);
+            LOG.fine(() -> "want " + r.cid + " timed out at " + p.id + "; moving it");
+        }
+    }
+
+    private void dispatch(long now, Map<PeerId, List<BitswapMessage.Want>> out, List<Runnable> after) {
+        List<Request> failed = new ArrayList<>();
+        boolean idle = false;
+        long deadline = cfg.noProviderDeadline().toNanos();
+        long retry = cfg.retryAfter().toNanos();
+        outer:
+        for (Priority prio : Priority.values()) {
+            for (Iterator<Request> it = queues.get(prio).iterator(); it.hasNext(); ) {
+                if (outstanding >= cfg.totalWindow()) break outer;
+                Request r = it.next();
+                PeerState best = null;
+                boolean candidate = false;
+                boolean anyFree = false;
+                for (PeerState p : peers.values()) {
+                    if (!p.provider) continue;
+                    boolean free = p.outstanding < window(p);
+                    anyFree |= free;
+                    if (r.tried.contains(p.id)) continue;
+                    candidate = true;
+                    if (free && (best == null || p.outstanding < best.outstanding)) best = p;
+                }
+                if (best == null) {
+                    if (candidate) {
+                        if (!anyFree) break outer; // every provider is busy: nothing below can go out either
+                        continue;
+                    }
+                    if (!r.tried.isEmpty() && now - r.lastRefusal >= retry) {
+                        r.tried.clear(); // they may have fetched it since: ask again next round
+                        dirty = true;
+                        continue;
+                    }
+                    idle = true;
+                    if (r.idleSince < 0) r.idleSince = now;
+                    else if (now - r.idleSince >= deadline) {
+                        it.remove();
+                        failed.add(r);
+                    }
+                    continue;
+                }
+                it.remove();
+                r.assigned = best;
+                r.sentAt = now;
+                r.idleSince = -1;
+                r.asked.add(best.id);
+                best.asked.add(r.cid);
+                best.outstanding++;
+                outstanding++;
+                inflight.add(r);
+                out.computeIfAbsent(best.id, x -> new ArrayList<>()).add(BitswapMessage.Want.block(r.cid, wirePriority(prio)));
+            }
+        }
+        for (Request r : failed) {
+            forget(r);
+            MissingBlockException e = new MissingBlockException(r.cid) {
+                @Override public String getMessage() {
+                    return "no peer could provide block " + r.cid + " within " + cfg.noProviderDeadline().toSeconds()
+                            + " s: check that a peer sharing the image is running and reachable (--bootstrap, mDNS, DHT)";
+                }
+            };
+            after.add(() -> { for (var w : r.waiters) w.accept(null, e); });
+        }
+        if (idle && now - lastProbe > PROBE_NANOS && !searches.isEmpty()) {
+            lastProbe = now;
+            reprobe(out);
+        }
+    }
+
+    /** Asks connected peers that are not providers yet whether they have the keys being fetched. */
+    private void reprobe(Map<PeerId, List<BitswapMessage.Want>> out) {
+        long now = System.nanoTime();
+        for (PeerId id : net.connectedPeers()) {
+            if (isBanned(id, now)) continue;
+            PeerState p = peers.computeIfAbsent(id, PeerState::new);
+            if (p.provider) continue;
+            for (Cid key : searches.keySet()) {
+                p.asked.add(key);
+                out.computeIfAbsent(id, x -> new ArrayList<>()).add(BitswapMessage.Want.have(key, Integer.MAX_VALUE));
+            }
+        }
+    }
+
+    private int window(PeerState p) {
+        return Math.max(1, cfg.windowPerPeer() >> Math.min(p.timeouts, 6));
+    }
+
+    private static int wirePriority(Priority p) {
+        return switch (p) {
+            case URGENT -> 1 << 30;
+            case PROFILE -> 1 << 20;
+            case BACKGROUND -> 1;
+        };
+    }
+
+    private void unassign(Request r) {
+        PeerState p = r.assigned;
+        if (p == null) return;
+        inflight.remove(r);
+        p.outstanding--;
+        outstanding--;
+        r.assigned = null;
+    }
+
+    private void forget(Request r) {
+        requests.remove(r.cid);
+        Search s = searches.get(r.key);
+        if (s != null && --s.refs <= 0) {
+            searches.remove(r.key);
+            AutoCloseable h = s.handle;
+            Thread.ofVirtual().start(() -> closeQuietly(h));
+        }
+    }
+
+    private boolean isBanned(PeerId peer, long now) {
+        Long until = banned.get(peer);
+        if (until == null) return false;
+        if (now - until < 0) return true;
+        banned.remove(peer);
+        return false;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "closing a provider search failed", e);
+        }
+    }
+
+    // ---- network events ----
+
+    private final class Listener implements PeerExchange.Listener {
+        @Override
+        public void onBlock(PeerId from, Cid cid, byte[] data) {
+            Request r;
+            Map<PeerId, List<BitswapMessage.Want>> cancels = new HashMap<>();
+            lock.lock();
+            try {
+                PeerState p = peers.get(from);
+                if (p == null || !p.solicited(cid)) {
+                    dropLocked(from, "sent block " + cid + " that nobody asked it for (a corrupted or forged block)");
+                    return;
+                }
+                p.answered(cid);
+                p.provider = true;
+                p.timeouts = 0;
+                r = requests.get(cid);
+                if (r == null || r.writing) return; // a late duplicate of a block we already have
+                queues.get(r.priority).remove(r);
+                if (r.assigned != null) {
+                    // free the peer's window now; the total window stays taken until the block is stored
+                    inflight.remove(r);
+                    r.assigned.outstanding--;
+                    r.assigned = null;
+                } else {
+                    outstanding++;
+                }
+                r.writing = true;
+                for (PeerId other : r.asked) {
+                    if (!other.equals(from)) cancels.computeIfAbsent(other, x -> new ArrayList<>()).add(BitswapMessage.Want.cancel(cid));
+                }
+                signal();
+            } finally {
+                lock.unlock();
+            }
+            cancels.forEach(net::sendWants);
+            Request req = r;
+            writers.execute(() -> store(from, req, data));
+        }
+
+        @Override
+        public void onPresence(PeerId from, Cid cid, boolean have) {
+            lock.lock();
+            try {
+                PeerState p = peers.get(from);
+                if (p == null) return;
+                p.answered(cid);
+                if (have) {
+                    if (!isBanned(from, System.nanoTime())) p.provider = true;
+                } else {
+                    Request r = requests.get(cid);
+                    if (r != null) {
+                        r.tried.add(from);
+                        r.lastRefusal = System.nanoTime();
+                        if (r.assigned == p) {
+                            unassign(r);
+                            queues.get(r.priority).add(r);
+                        }
+                    }
+                }
+                signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void onPeerGone(PeerId peer) {
+            lock.lock();
+            try {
+                goneLocked(peer);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void store(PeerId from, Request r, byte[] data) {
+        Throwable err = null;
+        try {
+            store.put(r.cid, data); // checks the bytes against the CID (BlockStore contract): a mismatch is a lie
+        } catch (CorruptBlockException e) {
+            drop(from, e.getMessage());
+            requeue(r);
+            return;
+        } catch (IOException | RuntimeException e) {
+            err = e;
+        }
+        List<BiConsumer<byte[], Throwable>> waiters;
+        lock.lock();
+        try {
+            outstanding--;
+            waiters = List.copyOf(r.waiters);
+            forget(r);
+            signal();
+        } finally {
+            lock.unlock();
+        }
+        if (err == null) {
+            blocksFetched.increment();
+            bytesFetched.add(data.length);
+            onStored.accept(r.cid);
+        }
+        for (var w : waiters) {
+            if (w instanceof BatchWaiter bw) bw.batch.peers.add(from);
+            w.accept(err == null ? data : null, err);
+        }
+    }
+
+    private void requeue(Request r) {
+        lock.lock();
+        try {
+            outstanding--;
+            r.writing = false;
+            queues.get(r.priority).add(r);
+            signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void drop(PeerId peer, String why) {
+        lock.lock();
+        try {
+            dropLocked(peer, why);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A peer went away: its outstanding wants go back to their queues and it stops being a candidate.
+     * Its state is kept, so a block it was asked for that still arrives is not taken for a lie.
+     */
+    private void goneLocked(PeerId peer) {
+        PeerState p = peers.get(peer);
+        if (p == null) return;
+        p.provider = false;
+        p.timeouts = 0;
+        for (Iterator<Request> it = inflight.iterator(); it.hasNext(); ) {
+            Request r = it.next();
+            if (r.assigned != p) continue;
+            it.remove();
+            outstanding--;
+            p.outstanding--;
+            r.assigned = null;
+            queues.get(r.priority).add(r);
+        }
+        signal();
+    }
+
+    private void dropLocked(PeerId peer, String why) {
+        if (isBanned(peer, System.nanoTime())) return;
+        banned.put(peer, System.nanoTime() + BAN_NANOS);
+        goneLocked(peer);
+        peersDropped.increment();
+        LOG.warning("dropping peer " + peer + ": it " + why);
+        Thread.ofVirtual().start(() -> net.drop(peer));
+    }
+
+    /** A waiter that records which peers delivered (for a batch's peer count). */
+    record BatchWaiter(Batch batch, BiConsumer<byte[], Throwable> inner) implements BiConsumer<byte[], Throwable> {
+        @Override public void accept(byte[] data, Throwable err) { inner.accept(data, err); }
+    }
+}

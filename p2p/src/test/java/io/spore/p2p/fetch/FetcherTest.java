@@ -1,0 +1,179 @@
+package io.spore.p2p.fetch;
+
+import io.spore.p2p.bitswap.MemoryBlockStore;
+import io.spore.p2p.blockstore.MissingBlockException;
+import io.spore.p2p.multiformats.Cid;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class FetcherTest {
+    private final FakeNetwork net = new FakeNetwork();
+    private final MemoryBlockStore local = new MemoryBlockStore();
+    private Fetcher fetcher;
+
+    @AfterEach
+    void tearDown() {
+        if (fetcher != null) fetcher.close();
+        net.close();
+    }
+
+    private Fetcher fetcher(FetchConfig cfg, FakeNetwork.FakePeer... providers) {
+        fetcher = new Fetcher(local, net, ProviderDiscovery.NONE, cfg);
+        for (FakeNetwork.FakePeer p : providers) fetcher.addProvider(p.id);
+        return fetcher;
+    }
+
+    private static List<Cid> image(int blocks, int size, FakeNetwork.FakePeer... holders) throws Exception {
+        Random rnd = new Random(blocks * 31L + size);
+        List<Cid> cids = new ArrayList<>();
+        for (int i = 0; i < blocks; i++) {
+            byte[] b = new byte[size];
+            rnd.nextBytes(b);
+            Cid c = Cid.raw(b);
+            for (FakeNetwork.FakePeer h : holders) h.store.put(c, b);
+            cids.add(c);
+        }
+        return cids;
+    }
+
+    private void assertAllLocal(List<Cid> cids) throws Exception {
+        for (Cid c : cids) assertTrue(c.matches(local.get(c)), "block " + c + " is in the store and verified");
+    }
+
+    @Test
+    void urgentReadFetchesFromAProviderIntoTheStore() throws Exception {
+        FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST);
+        List<Cid> cids = image(1, 10_000, a);
+        fetcher(FetchConfig.defaults(), a);
+        assertArrayEquals(a.store.get(cids.get(0)), fetcher.get(cids.get(0)));
+        assertTrue(local.has(cids.get(0)));
+    }
+
+    @Test
+    void aReadNoOneCanProvideFailsAfterTheDeadline() throws Exception {
+        FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST); // connected, but without the block
+        fetcher(FetchConfig.defaults().withNoProviderDeadline(Duration.ofMillis(400)), a);
+        Cid absent = Cid.raw(new byte[]{42});
+        long t0 = System.nanoTime();
+        MissingBlockException e = assertThrows(MissingBlockException.class, () -> fetcher.get(absent));
+        assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(400), "waited for the deadline");
+        assertTrue(e.getMessage().contains("no peer could provide block " + absent), e.getMessage());
+    }
+
+    @Test
+    void wantsSpreadOverAllProvidersWithinTheWindow() throws Exception {
+        FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST);
+        FakeNetwork.FakePeer b = net.peer(2, FakeNetwork.Mode.HONEST);
+        a.delayMillis = 2;
+        b.delayMillis = 2;
+        List<Cid> cids = image(300, 4000, a, b);
+        fetcher(FetchConfig.defaults().withWindow(8, 64), a, b);
+        Batch batch = fetcher.fetchAll(cids, cids.get(0), Priority.BACKGROUND);
+        batch.done().get(30, TimeUnit.SECONDS);
+        assertAllLocal(cids);
+        assertEquals(300, batch.doneBlocks());
+        assertTrue(a.served.get() > 50 && b.served.get() > 50, "served " + a.served + " / " + b.served);
+        assertTrue(a.maxInFlight.get() <= 8 && b.maxInFlight.get() <= 8,
+                "window of 8 per peer, saw " + a.maxInFlight + " / " + b.maxInFlight);
+        assertEquals(2, batch.peers().size());
+    }
+
+    @Test
+    void aPeerThatSendsWrongBlocksIsDroppedAndThePullCompletesFromAnHonestOne() throws Exception {
+        FakeNetwork.FakePeer liar = net.peer(1, FakeNetwork.Mode.LIAR);
+        FakeNetwork.FakePeer honest = net.peer(2, FakeNetwork.Mode.HONEST);
+        honest.delayMillis = 5; // so the liar gets asked first
+        List<Cid> cids = image(100, 3000, liar, honest);
+        fetcher(FetchConfig.defaults(), liar, honest);
+        fetcher.fetchAll(cids, cids.get(0), Priority.BACKGROUND).done().get(30, TimeUnit.SECONDS);
+        assertAllLocal(cids);
+        assertEquals(java.util.Set.of(liar.id), net.dropped);
+        assertEquals(1, fetcher.stats().peersDropped());
+    }
+
+    @Test
+    void aWantThatTimesOutMovesToAnotherPeer() throws Exception {
+        FakeNetwork.FakePeer silent = net.peer(1, FakeNetwork.Mode.SILENT);
+        FakeNetwork.FakePeer honest = net.peer(2, FakeNetwork.Mode.HONEST);
+        List<Cid> cids = image(40, 2000, silent, honest);
+        fetcher(FetchConfig.defaults().withWantTimeout(Duration.ofMillis(200)), silent, honest);
+        fetcher.fetchAll(cids, cids.get(0), Priority.BACKGROUND).done().get(30, TimeUnit.SECONDS);
+        assertAllLocal(cids);
+        assertFalse(silent.wantOrder.isEmpty(), "the silent peer was asked");
+        assertEquals(40, honest.served.get());
+    }
+
+    @Test
+    void aPeerThatGoesAwayMidPullIsReplaced() throws Exception {
+        FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST);
+        FakeNetwork.FakePeer c = net.peer(2, FakeNetwork.Mode.HONEST);
+        a.delayMillis = 1;
+        c.delayMillis = 20;
+        List<Cid> cids = image(200, 2000, a, c);
+        fetcher(FetchConfig.defaults(), a, c);
+        Batch batch = fetcher.fetchAll(cids, cids.get(0), Priority.BACKGROUND);
+        while (batch.doneBlocks() < 20) Thread.sleep(5);
+        net.kill(a);
+        batch.done().get(30, TimeUnit.SECONDS);
+        assertAllLocal(cids);
+        assertTrue(c.served.get() > 0);
+    }
+
+    @Test
+    void urgentWantsOvertakeQueuedBackgroundWants() throws Exception {
+        FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST);
+        a.delayMillis = 10;
+        List<Cid> background = image(60, 1000, a);
+        List<Cid> urgent = image(1, 1500, a);
+        fetcher(FetchConfig.defaults().withWindow(1, 1), a);
+        Batch batch = fetcher.fetchAll(background, background.get(0), Priority.BACKGROUND);
+        while (batch.doneBlocks() < 3) Thread.sleep(2);
+        fetcher.get(urgent.get(0));
+        int at = a.wantOrder.indexOf(urgent.get(0));
+        assertTrue(at >= 0 && at < 10, "the urgent want went out next, at position " + at);
+        assertTrue(batch.doneBlocks() < 60, "before the background ones were done");
+        batch.done().get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void connectedPeersAreAskedWhetherTheyHaveTheKey() throws Exception {
+        FakeNetwork.FakePeer empty = net.peer(1, FakeNetwork.Mode.HONEST);
+        FakeNetwork.FakePeer holder = net.peer(2, FakeNetwork.Mode.HONEST);
+        List<Cid> cids = image(30, 5000, holder);
+        fetcher(FetchConfig.defaults()); // no provider told: only want-have to connected peers finds one
+        fetcher.fetchAll(cids, cids.get(0), Priority.BACKGROUND).done().get(30, TimeUnit.SECONDS);
+        assertAllLocal(cids);
+        assertEquals(0, empty.served.get());
+    }
+
+    @Test
+    void aPullResumesWithWhatIsAlreadyStored() throws Exception {
+        FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST);
+        List<Cid> cids = image(50, 1000, a);
+        for (Cid c : cids.subList(0, 30)) local.put(c, a.store.get(c));
+        fetcher(FetchConfig.defaults(), a);
+        Batch batch = fetcher.fetchAll(cids, cids.get(0), Priority.BACKGROUND);
+        batch.done().get(30, TimeUnit.SECONDS);
+        assertEquals(20, a.served.get(), "only the missing blocks were fetched");
+        assertEquals(50, batch.doneBlocks());
+    }
+
+    @Test
+    void aPullWithNoProviderFails() throws Exception {
+        List<Cid> cids = image(5, 100);
+        fetcher(FetchConfig.defaults().withNoProviderDeadline(Duration.ofMillis(300)));
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> fetcher.fetchAll(cids, cids.get(0), Priority.BACKGROUND).done().get(10, TimeUnit.SECONDS));
+        assertInstanceOf(MissingBlockException.class, e.getCause());
+        assertEquals(0, fetcher.stats().queued(), "the failed pull left nothing queued");
+    }
+}
