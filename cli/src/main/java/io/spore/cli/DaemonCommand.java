@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-@Command(name = "daemon", header = "Run the Spore daemon: serve and fetch blocks, answer the control socket.",
+@Command(name = "daemon", header = "Run the node: serve and fetch blocks, answer the control socket.",
         description = {"Runs until stopped (SIGTERM/SIGINT). Settings come from /etc/spore/config.yaml (or SPORE_CONFIG), "
                 + "then the environment (SPORE_DATA_DIR, SPORE_SOCKET, SPORE_LISTEN, SPORE_BOOTSTRAP, SPORE_MDNS, SPORE_DHT), "
                 + "then these flags; 'container config show' prints the result."})
