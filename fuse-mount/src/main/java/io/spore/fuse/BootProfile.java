@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * The order in which a mount first read an image's chunks, as indices into the image's chunk list
  * (stream order). Stored as one DAG-CBOR block that links to the image (a side record, see
- * PROFILE.md): {@code {"v": 1, "image": CID, "order": bytes}}, {@code order} being unsigned
+ * image/FORMAT.md section 4.6): {@code {"v": 1, "image": CID, "order": bytes}}, {@code order} being unsigned
  * varints. A host finds the profile of an image through {@code <data dir>/profiles/<image CID>}.
  */
 public record BootProfile(Cid image, int[] order) {
