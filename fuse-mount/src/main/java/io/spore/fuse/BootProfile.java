@@ -14,9 +14,10 @@ import java.util.Optional;
 
 /**
  * The order in which a mount first read an image's chunks, as indices into the image's chunk list
- * (stream order). Stored as one DAG-CBOR block that links to the image (a side record, see
- * image/FORMAT.md section 4.6): {@code {"v": 1, "image": CID, "order": bytes}}, {@code order} being unsigned
- * varints. A host finds the profile of an image through {@code <data dir>/profiles/<image CID>}.
+ * (stream order). Stored as one DAG-CBOR block that links to the image,
+ * {@code {"v": 1, "image": CID, "order": bytes}} with {@code order} as unsigned varints, and
+ * linked from a new root that is the image's root plus {@code profile} (image/FORMAT.md 4.6), so
+ * the profile travels with the key.
  */
 public record BootProfile(Cid image, int[] order) {
     /** A profile larger than this is cut: past that, background prefetch serves as well. */
