@@ -36,6 +36,23 @@ final class Cli {
         return new Result(code, out.toString(), err.toString());
     }
 
+    /** Runs the CLI with {@code --data-dir dataDir} before {@code args}. */
+    static Result run(Path dataDir, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--data-dir";
+        all[1] = dataDir.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return run(all);
+    }
+
+    /** One line on stderr, "container: error: ...", containing {@code expected}; exit code 1. */
+    static void assertOneLineError(Result r, String expected) {
+        org.junit.jupiter.api.Assertions.assertEquals(1, r.code(), r.err());
+        org.junit.jupiter.api.Assertions.assertEquals(1, r.errLines().size(), "one line: " + r.err());
+        org.junit.jupiter.api.Assertions.assertTrue(r.err().startsWith("container: error: "), r.err());
+        org.junit.jupiter.api.Assertions.assertTrue(r.err().contains(expected), "expected '" + expected + "' in: " + r.err());
+    }
+
     /** The command line of a child JVM running the CLI, optionally behind a prefix (setpriv ...). */
     static List<String> javaCommand(List<String> prefix, String... args) {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

@@ -28,20 +28,9 @@ class ImageCommandsTest {
     @AfterEach void cleanUp() { Cli.delete(tmp); }
 
     private Cli.Result cli(String... args) {
-        String[] all = new String[args.length + 2];
-        all[0] = "--data-dir";
-        all[1] = data.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return Cli.run(all);
+        return Cli.run(data, args);
     }
 
-    /** One line on stderr, "container: error: ...", exit code 1. */
-    private static void oneLineError(Cli.Result r, String expected) {
-        assertEquals(1, r.code(), r.err());
-        assertEquals(1, r.errLines().size(), "one line: " + r.err());
-        assertTrue(r.err().startsWith("container: error: "), r.err());
-        assertTrue(r.err().contains(expected), "expected '" + expected + "' in: " + r.err());
-    }
 
     private String share(Path dir, String... more) {
         String[] args = Stream.concat(Stream.of("share", dir.toString()), Stream.of(more)).toArray(String[]::new);
@@ -73,7 +62,7 @@ class ImageCommandsTest {
         assertEquals(key, json.get("key").asText());
         assertEquals(150000, json.get("contentBytes").asLong());
         assertEquals(16, json.get("listing").size(), "sub and its 15 files");
-        oneLineError(cli("inspect", key, "no/such/path"), "is not in image");
+        Cli.assertOneLineError(cli("inspect", key, "no/such/path"), "is not in image");
 
         Path out = tmp.resolve("out");
         Cli.Result e = cli("export", key, out.toString());
@@ -81,7 +70,7 @@ class ImageCommandsTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(t.resolve("sub/f1")), Files.readAllBytes(out.resolve("sub/f1")));
         assertEquals(Path.of("sub"), Files.readSymbolicLink(out.resolve("link")));
 
-        oneLineError(cli("export", key, out.toString()), "is not empty: give a new or empty directory to export into");
+        Cli.assertOneLineError(cli("export", key, out.toString()), "is not empty: give a new or empty directory to export into");
     }
 
     @Test void verifyListsMissingAndCorruptBlocks() throws Exception {
@@ -117,20 +106,20 @@ class ImageCommandsTest {
     }
 
     @Test void missingDirectory() {
-        oneLineError(cli("share", tmp.resolve("nope").toString()),
+        Cli.assertOneLineError(cli("share", tmp.resolve("nope").toString()),
                 tmp.resolve("nope") + " does not exist: give the root directory of the tree to share");
     }
 
     @Test void notADirectory() throws Exception {
         Path f = Files.writeString(tmp.resolve("file"), "x");
-        oneLineError(cli("share", f.toString()), f + " is not a directory: give the root directory of the tree to share");
+        Cli.assertOneLineError(cli("share", f.toString()), f + " is not a directory: give the root directory of the tree to share");
     }
 
     @Test void malformedKey() throws Exception {
         for (String bad : List.of("hello", "bafy", "bafyreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyk!")) {
-            oneLineError(cli("export", bad, tmp.resolve("x").toString()), "is not a valid key");
-            oneLineError(cli("verify", bad), "is not a valid key");
-            oneLineError(cli("inspect", bad), "is not a valid key");
+            Cli.assertOneLineError(cli("export", bad, tmp.resolve("x").toString()), "is not a valid key");
+            Cli.assertOneLineError(cli("verify", bad), "is not a valid key");
+            Cli.assertOneLineError(cli("inspect", bad), "is not a valid key");
         }
     }
 
@@ -139,9 +128,9 @@ class ImageCommandsTest {
         Cli.smallTree(t, 2, 100);
         share(t); // the store exists, the key is not in it
         String absent = Cid.of(Cid.DAG_CBOR, "not an image".getBytes()).toString();
-        oneLineError(cli("export", absent, tmp.resolve("x").toString()), "is not in the local store");
-        oneLineError(cli("verify", absent), "is not in the local store");
-        oneLineError(cli("inspect", absent), "is not in the local store");
+        Cli.assertOneLineError(cli("export", absent, tmp.resolve("x").toString()), "is not in the local store");
+        Cli.assertOneLineError(cli("verify", absent), "is not in the local store");
+        Cli.assertOneLineError(cli("inspect", absent), "is not in the local store");
         assertFalse(Files.exists(tmp.resolve("x").resolve("f0")));
     }
 
@@ -160,7 +149,7 @@ class ImageCommandsTest {
             }
         });
         try {
-            oneLineError(cli("share", t.toString()), "busy.log changed while it was read");
+            Cli.assertOneLineError(cli("share", t.toString()), "busy.log changed while it was read");
         } finally {
             stop.set(true);
             writer.join();
@@ -177,7 +166,7 @@ class ImageCommandsTest {
         List<String> noDac = List.of("setpriv", "--inh-caps=-dac_override,-dac_read_search",
                 "--bounding-set=-dac_override,-dac_read_search");
         Cli.Result r = Cli.runProcess(Cli.javaCommand(noDac, "--data-dir", data.toString(), "share", t.toString()));
-        oneLineError(r, secret + ": open: Permission denied");
+        Cli.assertOneLineError(r, secret + ": open: Permission denied");
     }
 
     @Test void demoSharesExportsAndCompares() {

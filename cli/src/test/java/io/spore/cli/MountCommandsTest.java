@@ -34,19 +34,9 @@ class MountCommandsTest {
     }
 
     private Cli.Result cli(String... args) {
-        String[] all = new String[args.length + 2];
-        all[0] = "--data-dir";
-        all[1] = data.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return Cli.run(all);
+        return Cli.run(data, args);
     }
 
-    private static void oneLineError(Cli.Result r, String expected) {
-        assertEquals(1, r.code(), r.err());
-        assertEquals(1, r.errLines().size(), "one line: " + r.err());
-        assertTrue(r.err().startsWith("container: error: "), r.err());
-        assertTrue(r.err().contains(expected), "expected '" + expected + "' in: " + r.err());
-    }
 
     @Test void aKilledMountIsClearedAtTheNextStart() throws Exception {
         Cli.require(Cli.isRoot() && Files.exists(Path.of("/dev/fuse")), "mount tests need root and /dev/fuse");
@@ -71,13 +61,13 @@ class MountCommandsTest {
     }
 
     @Test void badInputsGiveOneLineErrors() throws Exception {
-        oneLineError(cli("unmount", tmp.toString()), "is not a Spore mount: see 'container mounts'");
-        oneLineError(cli("mount", "nonsense", tmp.toString()), "is not a valid key");
+        Cli.assertOneLineError(cli("unmount", tmp.toString()), "is not a Spore mount: see 'container mounts'");
+        Cli.assertOneLineError(cli("mount", "nonsense", tmp.toString()), "is not a valid key");
         String key = "bafyreigdmqpykrgxyaxtlafqpqhzrb7qy2rh75nldvfd4tucqmqqme5yje";
-        oneLineError(cli("mount", key, tmp.toString()), "there is no block store in");
+        Cli.assertOneLineError(cli("mount", key, tmp.toString()), "there is no block store in");
         Cli.Result usage = cli("mount", key);
         assertEquals(2, usage.code(), usage.err());
-        oneLineError(cli("mount", key, tmp.toString(), "--record-profile", "0"), "--record-profile must be a positive number");
+        Cli.assertOneLineError(cli("mount", key, tmp.toString(), "--record-profile", "0"), "--record-profile must be a positive number");
     }
 
     @Test void mountListUnmountAndRecordAProfile() throws Exception {
@@ -101,7 +91,7 @@ class MountCommandsTest {
             assertTrue(listed.out().contains("\"dir\" : \"" + mnt + "\"") && listed.out().contains("\"chunksTotal\""), listed.out());
             Cli.Result text = cli("mounts");
             assertTrue(text.out().contains(mnt + "  " + key + "  chunks fetched"), text.out());
-            oneLineError(cli("mount", key, mnt.toString()), "is already a mount point");
+            Cli.assertOneLineError(cli("mount", key, mnt.toString()), "is already a mount point");
             Cli.Result un = cli("unmount", mnt.toString());
             assertEquals(0, un.code(), un.err());
             assertTrue(p.waitFor(20, TimeUnit.SECONDS), "the foreground mount ends after unmount");

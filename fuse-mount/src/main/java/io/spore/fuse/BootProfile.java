@@ -5,11 +5,15 @@ import io.spore.p2p.blockstore.BlockStore;
 import io.spore.p2p.multiformats.Cid;
 import io.spore.p2p.multiformats.Varint;
 
+import io.spore.image.cbor.CborException;
+import io.spore.image.cbor.CborValue;
+import io.spore.image.cbor.DagCbor;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,47 +33,31 @@ public record BootProfile(Cid image, int[] order) {
             if (order.size() > MAX_BYTES - Varint.MAX_BYTES) break;
             order.writeBytes(Varint.encode(i));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        head(out, 5, 3);                                  // map of 3, keys in DAG-CBOR order
-        text(out, "v");
-        head(out, 0, 1);
-        text(out, "image");
-        head(out, 6, 42);
-        byte[] cid = image.bytes();
-        head(out, 2, cid.length + 1L);
-        out.write(0);                                     // multibase identity prefix of a CBOR link
-        out.writeBytes(cid);
-        text(out, "order");
-        byte[] o = order.toByteArray();
-        head(out, 2, o.length);
-        out.writeBytes(o);
-        return out.toByteArray();
+        return DagCbor.encode(new CborValue.CMap(Map.of(
+                "v", CborValue.Int.of(1),
+                "image", new CborValue.Link(image),
+                "order", new CborValue.Bytes(order.toByteArray()))));
     }
 
     /** Parses a profile block; throws IOException naming the problem for anything else. */
     public static BootProfile decode(byte[] block) throws IOException {
         try {
-            ByteBuffer in = ByteBuffer.wrap(block);
-            if (readHead(in, 5) != 3) throw bad("not a map of 3");
-            expectText(in, "v");
-            if (readHead(in, 0) != 1) throw bad("unknown version");
-            expectText(in, "image");
-            if (readHead(in, 6) != 42) throw bad("image is not a link");
-            byte[] link = bytes(in, readHead(in, 2));
-            if (link.length < 2 || link[0] != 0) throw bad("bad link");
-            Cid image = Cid.decode(Arrays.copyOfRange(link, 1, link.length));
-            expectText(in, "order");
-            ByteBuffer o = ByteBuffer.wrap(bytes(in, readHead(in, 2)));
-            if (in.hasRemaining()) throw bad("trailing bytes");
+            if (!(DagCbor.decode(block) instanceof CborValue.CMap(Map<String, CborValue> m)) || m.size() != 3) {
+                throw bad("not a map of 3");
+            }
+            if (!(m.get("v") instanceof CborValue.Int v) || v.longValue() != 1) throw bad("unknown version");
+            if (!(m.get("image") instanceof CborValue.Link(Cid image))) throw bad("image is not a link");
+            if (!(m.get("order") instanceof CborValue.Bytes(byte[] bytes))) throw bad("order is not bytes");
+            ByteBuffer o = ByteBuffer.wrap(bytes);
             int[] order = new int[o.remaining()];
             int n = 0;
             while (o.hasRemaining()) {
-                long v = Varint.read(o);
-                if (v < 0 || v > Integer.MAX_VALUE) throw bad("chunk index out of range");
-                order[n++] = (int) v;
+                long i = Varint.read(o);
+                if (i > Integer.MAX_VALUE) throw bad("chunk index out of range");
+                order[n++] = (int) i;
             }
             return new BootProfile(image, Arrays.copyOf(order, n));
-        } catch (RuntimeException e) {
+        } catch (CborException | IllegalArgumentException e) {
             throw bad(e.getMessage());
         }
     }
@@ -93,47 +81,6 @@ public record BootProfile(Cid image, int[] order) {
 
     private static IOException bad(String why) {
         return new IOException("not a boot profile block (" + why + "): record the profile again");
-    }
-
-    private static void head(ByteArrayOutputStream out, int major, long v) {
-        int m = major << 5;
-        if (v < 24) out.write(m | (int) v);
-        else if (v < 0x100) { out.write(m | 24); out.write((int) v); }
-        else if (v < 0x10000) { out.write(m | 25); out.write((int) (v >> 8)); out.write((int) v); }
-        else if (v < 0x100000000L) { out.write(m | 26); for (int s = 24; s >= 0; s -= 8) out.write((int) (v >> s)); }
-        else { out.write(m | 27); for (int s = 56; s >= 0; s -= 8) out.write((int) (v >> s)); }
-    }
-
-    private static void text(ByteArrayOutputStream out, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        head(out, 3, b.length);
-        out.writeBytes(b);
-    }
-
-    private static long readHead(ByteBuffer in, int major) throws IOException {
-        int b = in.get() & 0xff;
-        if (b >> 5 != major) throw bad("unexpected CBOR major type " + (b >> 5));
-        int info = b & 31;
-        long v;
-        if (info < 24) v = info;
-        else if (info == 24) v = in.get() & 0xff;
-        else if (info == 25) v = in.getShort() & 0xffff;
-        else if (info == 26) v = in.getInt() & 0xffffffffL;
-        else if (info == 27) v = in.getLong();
-        else throw bad("indefinite or reserved length");
-        return v;
-    }
-
-    private static void expectText(ByteBuffer in, String key) throws IOException {
-        byte[] k = bytes(in, readHead(in, 3));
-        if (!Arrays.equals(k, key.getBytes(StandardCharsets.UTF_8))) throw bad("expected key " + key);
-    }
-
-    private static byte[] bytes(ByteBuffer in, long n) throws IOException {
-        if (n < 0 || n > in.remaining()) throw bad("length past the end");
-        byte[] b = new byte[(int) n];
-        in.get(b);
-        return b;
     }
 
     @Override public boolean equals(Object o) {
