@@ -523,16 +523,17 @@ public final class Posix {
     /** Writes all of {@code src[off, off+len)} at file offset {@code pos}. */
     public static void pwriteFully(int fd, byte[] src, int off, int len, long pos, byte[] shown) throws IOException {
         Scratch s = SCRATCH.get();
-        MemorySegment seg = s.buf(off + (long) len);
-        MemorySegment.copy(MemorySegment.ofArray(src), off, seg, off, len);
+        MemorySegment seg = s.buf(len);
+        MemorySegment.copy(MemorySegment.ofArray(src), off, seg, 0, len);
+        long done = 0;
         try {
             while (len > 0) {
-                long n = (long) PWRITE.H.invokeExact(s.errno, fd, seg.asSlice(off, len), (long) len, pos);
+                long n = (long) PWRITE.H.invokeExact(s.errno, fd, seg.asSlice(done, len), (long) len, pos);
                 if (n < 0) {
                     if (errno(s) == EINTR) continue;
                     throw fail(s, "write", shown);
                 }
-                off += (int) n;
+                done += n;
                 len -= (int) n;
                 pos += n;
             }
