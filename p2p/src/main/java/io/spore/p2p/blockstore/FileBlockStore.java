@@ -199,6 +199,15 @@ public final class FileBlockStore implements BlockStore {
 
     @Override public void delete(Cid cid) throws IOException { Files.deleteIfExists(path(cid)); }
 
+    /** When the block was stored (its file's mtime), or null when absent: cache eviction goes oldest first. */
+    public java.time.Instant storedAt(Cid cid) throws IOException {
+        try {
+            return Files.getLastModifiedTime(path(cid)).toInstant();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
     @Override public void forEach(Consumer<Cid> each) throws IOException {
         try (DirectoryStream<Path> fans = Files.newDirectoryStream(blocks, p -> !p.getFileName().toString().equals(TMP))) {
             for (Path fan : fans) {
