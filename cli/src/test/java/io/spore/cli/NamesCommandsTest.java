@@ -70,9 +70,12 @@ class NamesCommandsTest {
         String key1 = ok(a, "share", v1.toString());
         String name = ok(a, "name", "create", "web");
         assertTrue(name.startsWith("k51qzi5uqu5"), name);
+        long t0 = System.nanoTime();
         assertEquals(name, ok(a, "publish", "web", key1));
-
+        long t1 = System.nanoTime();
         assertEquals(key1, ok(b, "name", "resolve", name));
+        System.out.printf("names: publish (sign, store, DHT put) %.0f ms; resolve on another daemon (local + DHT) %.0f ms%n",
+                (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6);
         ok(b, "pull", name);
         assertEquals(key1, ok(b, "pin", "ls").lines().findFirst().orElse("").strip(), "the pull by name pinned the image");
         Cli.Result export = Cli.run("--data-dir", b.dataDir.toString(), "export", name, base.resolve("out1").toString());
