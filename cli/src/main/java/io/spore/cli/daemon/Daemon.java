@@ -528,10 +528,13 @@ public final class Daemon implements Node, AutoCloseable {
         Cid root = Keys.parse(key);
         if (!store.has(root)) throw new ApiException(404, "image " + root + " is not in this daemon's store: share or pull it before publishing it");
         IpnsName name = k.name();
-        long seq = bestRecord(name).map(r -> r.sequence() + 1).orElse(0L);
-        Instant now = Instant.now();
-        IpnsRecord r = IpnsRecord.create(k.pair(), root, seq, now.plusSeconds(lifetimeSeconds), NAME_TTL);
-        names.store(name, r, now);
+        IpnsRecord r;
+        synchronized (publishLock) { // two publishes at once must not sign the same sequence
+            long seq = bestRecord(name).map(x -> x.sequence() + 1).orElse(0L);
+            Instant now = Instant.now();
+            r = IpnsRecord.create(k.pair(), root, seq, now.plusSeconds(lifetimeSeconds), NAME_TTL);
+            names.store(name, r, now);
+        }
         pins.add(root);
         announce(root);
         Map<String, Object> m = new LinkedHashMap<>();
@@ -541,6 +544,8 @@ public final class Daemon implements Node, AutoCloseable {
         m.put("stored", putRecord(name, r));
         return m;
     }
+
+    private final Object publishLock = new Object();
 
     /** A TTL short enough that resolvers see an update within a minute. */
     private static final Duration NAME_TTL = Duration.ofMinutes(1);

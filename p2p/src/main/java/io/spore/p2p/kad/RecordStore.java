@@ -14,12 +14,17 @@ import java.util.Map;
  * Values stored by PUT_VALUE (and our own puts). Only the {@code /ipns/} namespace is accepted,
  * each record checked (signature by the name's key, not expired) and kept only while no better
  * record (higher sequence) has been seen for its key, so a replayed or older record never replaces
- * a newer one. Bounded: the least recently stored key goes when {@code maxKeys} is reached.
+ * a newer one. Bounded: the least recently stored keys go when {@code maxKeys} keys or
+ * {@link #MAX_BYTES} bytes of records would be exceeded, so a peer putting endless valid records
+ * (names cost nothing to make) costs memory only up to the bound.
  */
 final class RecordStore {
     private final InstantSource clock;
     private final int maxKeys;
+    static final long MAX_BYTES = 16L << 20;
+
     private final Map<ByteBuffer, byte[]> byKey = new LinkedHashMap<>();
+    private long bytes;
 
     RecordStore(InstantSource clock, int maxKeys) {
         this.clock = clock;
@@ -52,13 +57,19 @@ final class RecordStore {
         if (held != null && !rec.betterThan(held) && !java.util.Arrays.equals(held.bytes(), value)) {
             throw new KadException("record of sequence " + rec.sequence() + " is not newer than the stored sequence " + held.sequence() + ": refused");
         }
-        byKey.remove(k);
-        if (byKey.size() >= maxKeys) {
-            Iterator<ByteBuffer> it = byKey.keySet().iterator();
-            it.next();
+        remove(k);
+        Iterator<java.util.Map.Entry<ByteBuffer, byte[]>> it = byKey.entrySet().iterator();
+        while (it.hasNext() && (byKey.size() >= maxKeys || bytes + value.length > MAX_BYTES)) {
+            bytes -= it.next().getValue().length;
             it.remove();
         }
         byKey.put(k, value.clone());
+        bytes += value.length;
+    }
+
+    private void remove(ByteBuffer k) {
+        byte[] old = byKey.remove(k);
+        if (old != null) bytes -= old.length;
     }
 
     /** The record held for {@code key} if it is still valid, else null (an expired one is dropped). */
@@ -73,10 +84,12 @@ final class RecordStore {
         try {
             return check(k.array(), v);
         } catch (KadException expired) {
-            byKey.remove(k);
+            remove(k);
             return null;
         }
     }
 
     synchronized int size() { return byKey.size(); }
+
+    synchronized long bytes() { return bytes; }
 }

@@ -154,4 +154,21 @@ class DhtValueTest {
                 .setRecord(KadProto.Record.newBuilder().setKey(com.google.protobuf.ByteString.copyFrom(recordKey))
                         .setValue(com.google.protobuf.ByteString.copyFrom(value))).build();
     }
+
+    @Test
+    void recordStoreIsBoundedInKeysAndDropsTheOldest() throws Exception {
+        RecordStore store = new RecordStore(java.time.InstantSource.system(), 3);
+        List<KeyPair> owners = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            KeyPair k = KeyPair.generate();
+            owners.add(k);
+            byte[] rec = IpnsRecord.create(k, Cid.of(Cid.DAG_CBOR, ("i" + i).getBytes()), i, Instant.now().plusSeconds(60), Duration.ZERO).bytes();
+            store.put(new IpnsName(k.peerId()).routingKey(), rec);
+        }
+        assertEquals(3, store.size());
+        assertNull(store.get(new IpnsName(owners.get(0).peerId()).routingKey()), "the oldest went first");
+        assertNull(store.get(new IpnsName(owners.get(1).peerId()).routingKey()));
+        assertNotNull(store.get(new IpnsName(owners.get(4).peerId()).routingKey()));
+        assertTrue(store.bytes() > 0 && store.bytes() <= RecordStore.MAX_BYTES);
+    }
 }
