@@ -138,6 +138,11 @@ class DhtValueTest {
         KadException older = assertThrows(KadException.class, () -> server.handle(owner.peerId(), put(key, key, record(1, eol))));
         assertTrue(older.getMessage().contains("not newer than the stored sequence 2"), older.getMessage());
         assertNotNull(server.handle(owner.peerId(), put2), "the same record again is fine");
+        byte[] forged = IpnsRecord.create(KeyPair.generate(), Cid.of(Cid.DAG_CBOR, "evil".getBytes()), 99, eol, Duration.ZERO).bytes();
+        KadException notHolder = assertThrows(KadException.class, () -> server.handle(owner.peerId(), put(key, key, forged)));
+        assertTrue(notHolder.getMessage().contains("signature is not valid"), "only the key holder moves a name: " + notHolder.getMessage());
+        KadException expired = assertThrows(KadException.class, () -> server.handle(owner.peerId(), put(key, key, record(3, Instant.now().minusSeconds(1)))));
+        assertTrue(expired.getMessage().contains("expired"), expired.getMessage());
         KadException mismatch = assertThrows(KadException.class, () -> server.handle(owner.peerId(), put(key, "/ipns/x".getBytes(), record(3, eol))));
         assertTrue(mismatch.getMessage().contains("without a record for its key"));
         Message got = server.handle(owner.peerId(), Message.newBuilder().setType(Message.MessageType.GET_VALUE)
