@@ -16,9 +16,6 @@ import io.spore.p2p.host.Host;
 import io.spore.p2p.identity.IdentityFile;
 import io.spore.p2p.identity.KeyPair;
 import io.spore.p2p.identity.PeerId;
-import io.spore.p2p.ipns.IpnsException;
-import io.spore.p2p.ipns.IpnsName;
-import io.spore.p2p.ipns.IpnsRecord;
 import io.spore.p2p.kad.Dht;
 import io.spore.p2p.kad.PeerAddresses;
 import io.spore.p2p.mdns.Mdns;
@@ -73,7 +70,7 @@ public final class Daemon implements Node, AutoCloseable {
     private Fetcher fetcher;
     private Dht dht;
     private Pins pins;
-    private Names names;
+    private NameService nameService;
     /** Imports and pulls hold it shared, gc exclusively: blocks on their way to a pin are never collected. */
     private final java.util.concurrent.locks.ReentrantReadWriteLock storeLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private ControlServer control;
@@ -104,7 +101,6 @@ public final class Daemon implements Node, AutoCloseable {
         store = FileBlockStore.open(cfg.dataDir());
         resources.add(store);
         pins = new Pins(cfg.dataDir());
-        names = new Names(cfg.dataDir());
         identity = IdentityFile.loadOrCreate(cfg.dataDir());
         List<Multiaddr> listen = new ArrayList<>();
         for (String a : cfg.listen()) listen.add(parseAddress(a, "--listen"));
@@ -141,10 +137,11 @@ public final class Daemon implements Node, AutoCloseable {
         List<Multiaddr> boot = new ArrayList<>();
         for (String a : cfg.bootstrap()) boot.add(parseAddress(a, "--bootstrap"));
         connectBootstrap(boot);
+        nameService = new NameService(new Names(cfg.dataDir()), dht);
         control = ControlServer.start(this, cfg.socket());
         resources.add(0, control);
         timer.schedule(this::announcePins, 2, TimeUnit.SECONDS);
-        timer.scheduleWithFixedDelay(this::republishNames, 5, 30 * 60, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(nameService::republish, 5, 30 * 60, TimeUnit.SECONDS);
         if (cfg.cacheMaxBytes() > 0) timer.scheduleWithFixedDelay(this::evict, 60, 300, TimeUnit.SECONDS);
     }
 
@@ -446,157 +443,26 @@ public final class Daemon implements Node, AutoCloseable {
         return p.toString().getBytes(cs);
     }
 
-    // ---- names ----
+    // ---- names (NameService) ----
 
-    /**
-     * The image a key stands for: a bafy... key as it is, a k51... name through its best valid
-     * record (local store and DHT). Every API call that takes an image key goes through here.
-     */
-    Cid resolveKey(String key) throws IOException {
-        if (!Keys.isName(key)) return Keys.parse(key);
-        IpnsName name = Keys.parseName(key);
-        IpnsRecord best = bestRecord(name).orElseThrow(() -> new ApiException(404, "no valid record of the name " + name
-                + " was found here or on the DHT: publish it with 'container publish' where its key is, and check that this daemon has peers"));
-        try {
-            Cid target = best.target();
-            return Keys.parse(target.toString());
-        } catch (IpnsException | ApiException e) {
-            throw new ApiException(422, "the name " + name + " does not point at a Spore image (" + e.getMessage() + "): its publisher must publish an image key");
-        }
-    }
+    /** The image a key (bafy... or a k51... name) stands for: every API call that takes an image key goes through here. */
+    Cid resolveKey(String key) throws IOException { return nameService.resolveKey(key); }
 
-    /** The record of highest sequence (then latest validity) among ours and the DHT's; kept here when found. */
-    private java.util.Optional<IpnsRecord> bestRecord(IpnsName name) throws IOException {
-        Instant now = Instant.now();
-        IpnsRecord best = names.record(name, now).orElse(null);
-        if (dht != null) {
-            List<byte[]> found = List.of();
-            try {
-                found = dht.getValues(name.routingKey(), 16).get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.fine("DHT lookup of " + name + ": " + e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while resolving " + name);
-            }
-            for (byte[] b : found) {
-                try {
-                    IpnsRecord r = IpnsRecord.validate(name, b, now);
-                    if (best == null || r.betterThan(best)) best = r;
-                } catch (IpnsException refused) {
-                    LOG.fine("record of " + name + " refused: " + refused.getMessage());
-                }
-            }
-        }
-        if (best != null) names.store(name, best, now);
-        return java.util.Optional.ofNullable(best);
-    }
+    @Override public Map<String, Object> nameCreate(String label) throws IOException { return nameService.create(label); }
 
-    @Override
-    public Map<String, Object> nameCreate(String label) throws IOException {
-        Names.Key k = names.create(label);
-        return Map.of("label", k.label(), "name", k.name().toString());
-    }
+    @Override public Map<String, Object> names() throws IOException { return nameService.list(); }
 
-    @Override
-    public Map<String, Object> names() throws IOException {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Names.Key k : names.all()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("label", k.label());
-            m.put("name", k.name().toString());
-            names.record(k.name(), Instant.now()).ifPresent(r -> recordFields(m, r));
-            out.add(m);
-        }
-        return Map.of("names", out);
-    }
-
-    private static void recordFields(Map<String, Object> m, IpnsRecord r) {
-        try {
-            m.put("key", r.target().toString());
-        } catch (IpnsException e) {
-            m.put("value", new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
-        }
-        m.put("sequence", r.sequence());
-        m.put("validity", r.validity().toString());
-    }
+    @Override public Map<String, Object> resolve(String name) throws IOException { return nameService.resolve(name); }
 
     @Override
     public Map<String, Object> publish(String label, String key, long lifetimeSeconds) throws IOException {
         if (lifetimeSeconds < 60) throw new ApiException(400, "a lifetime of " + lifetimeSeconds + " s is too short: give at least 60 seconds");
-        Names.Key k = names.key(label);
+        Names.Key k = nameService.key(label);
         Cid root = Keys.parse(key);
         if (!store.has(root)) throw new ApiException(404, "image " + root + " is not in this daemon's store: share or pull it before publishing it");
-        IpnsName name = k.name();
-        IpnsRecord r;
-        synchronized (publishLock) { // two publishes at once must not sign the same sequence
-            long seq = bestRecord(name).map(x -> x.sequence() + 1).orElse(0L);
-            Instant now = Instant.now();
-            r = IpnsRecord.create(k.pair(), root, seq, now.plusSeconds(lifetimeSeconds), NAME_TTL);
-            names.store(name, r, now);
-        }
         pins.add(root);
         announce(root);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("label", label);
-        m.put("name", name.toString());
-        recordFields(m, r);
-        m.put("stored", putRecord(name, r));
-        return m;
-    }
-
-    private final Object publishLock = new Object();
-
-    /** A TTL short enough that resolvers see an update within a minute. */
-    private static final Duration NAME_TTL = Duration.ofMinutes(1);
-
-    /** Puts the record on the DHT; waits a little so the answer can say how many peers took it (-1: still going on). */
-    private int putRecord(IpnsName name, IpnsRecord r) {
-        if (dht == null) return 0;
-        try {
-            return dht.putValue(name.routingKey(), r.bytes()).get(10, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        } catch (ExecutionException e) {
-            LOG.fine("putting the record of " + name + ": " + e.getCause());
-            return 0;
-        }
-    }
-
-    /**
-     * Our names' records, put on the DHT again (nodes come and go); a record with less than a day
-     * left is signed again with the same sequence and a new end of validity, which wins over the old.
-     */
-    private void republishNames() {
-        try {
-            Instant now = Instant.now();
-            for (Names.Key k : names.all()) {
-                var held = names.record(k.name(), now);
-                if (held.isEmpty()) continue;
-                IpnsRecord r = held.get();
-                if (r.validity().isBefore(now.plus(Duration.ofDays(1)))) {
-                    r = IpnsRecord.create(k.pair(), r.value(), r.sequence(), now.plus(Duration.ofDays(2)), NAME_TTL);
-                    names.store(k.name(), r, now);
-                }
-                if (dht != null) dht.putValue(k.name().routingKey(), r.bytes()).exceptionally(e -> 0);
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.warning("republishing names failed: " + e.getMessage());
-        }
-    }
-
-    @Override
-    public Map<String, Object> resolve(String text) throws IOException {
-        IpnsName name = Keys.parseName(text);
-        IpnsRecord r = bestRecord(name).orElseThrow(() -> new ApiException(404, "no valid record of the name " + name
-                + " was found here or on the DHT: publish it with 'container publish' where its key is, and check that this daemon has peers"));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", name.toString());
-        recordFields(m, r);
-        return m;
+        return nameService.publish(k, root, lifetimeSeconds);
     }
 
     // ---- pins and garbage collection ----
@@ -624,29 +490,11 @@ public final class Daemon implements Node, AutoCloseable {
         return Map.of("pins", out);
     }
 
-    /** Roots that must stay: pins, and images mounted under {@code <data-dir>/mounts/<key>} (a running machine may read them). */
-    private List<Cid> roots() throws IOException {
-        List<Cid> roots = new ArrayList<>(pins.all());
-        Path mounts = cfg.dataDir().resolve("mounts");
-        if (Files.isDirectory(mounts)) {
-            try (var s = Files.list(mounts)) {
-                for (Path p : (Iterable<Path>) s::iterator) {
-                    try {
-                        roots.add(Cid.parse(p.getFileName().toString()));
-                    } catch (IllegalArgumentException notAKey) {
-                        // not a mount of ours
-                    }
-                }
-            }
-        }
-        return roots;
-    }
-
     @Override
     public Map<String, Object> gc() throws IOException {
         storeLock.writeLock().lock();
         try {
-            return gcResult(new Gc(store).run(roots(), -1));
+            return new Gc(store).run(Gc.roots(pins.all(), cfg.dataDir()), -1).toMap();
         } finally {
             storeLock.writeLock().unlock();
         }
@@ -656,7 +504,7 @@ public final class Daemon implements Node, AutoCloseable {
     void evict() {
         if (cfg.cacheMaxBytes() <= 0 || !storeLock.writeLock().tryLock()) return;
         try {
-            Gc.Result r = new Gc(store).run(roots(), cfg.cacheMaxBytes());
+            Gc.Result r = new Gc(store).run(Gc.roots(pins.all(), cfg.dataDir()), cfg.cacheMaxBytes());
             if (r.removedBlocks() > 0) LOG.info("cache limit: evicted " + r.removedBlocks() + " blocks, " + r.removedBytes() + " bytes");
             if (r.keptBytes() > cfg.cacheMaxBytes()) {
                 LOG.warning("pinned and mounted images hold " + r.keptBytes() + " bytes, over cache-max-bytes " + cfg.cacheMaxBytes() + ": unpin some or raise the limit");
@@ -666,16 +514,6 @@ public final class Daemon implements Node, AutoCloseable {
         } finally {
             storeLock.writeLock().unlock();
         }
-    }
-
-    private static Map<String, Object> gcResult(Gc.Result r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("removedBlocks", r.removedBlocks());
-        m.put("removedBytes", r.removedBytes());
-        m.put("keptBlocks", r.keptBlocks());
-        m.put("keptBytes", r.keptBytes());
-        m.put("seconds", r.seconds());
-        return m;
     }
 
     /** For tests in this package. */

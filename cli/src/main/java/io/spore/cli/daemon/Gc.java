@@ -7,12 +7,16 @@ import io.spore.p2p.blockstore.MissingBlockException;
 import io.spore.p2p.multiformats.Cid;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,7 +26,35 @@ import java.util.Set;
  * limit. The caller holds the daemon's store lock, so no import or pull adds blocks meanwhile.
  */
 final class Gc {
-    record Result(long removedBlocks, long removedBytes, long keptBlocks, long keptBytes, double seconds) {}
+    record Result(long removedBlocks, long removedBytes, long keptBlocks, long keptBytes, double seconds) {
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("removedBlocks", removedBlocks);
+            m.put("removedBytes", removedBytes);
+            m.put("keptBlocks", keptBlocks);
+            m.put("keptBytes", keptBytes);
+            m.put("seconds", seconds);
+            return m;
+        }
+    }
+
+    /** Roots that must stay: the pins, and images mounted under {@code <data-dir>/mounts/<key>} (a running machine may read them). */
+    static List<Cid> roots(List<Cid> pins, Path dataDir) throws IOException {
+        List<Cid> roots = new ArrayList<>(pins);
+        Path mounts = dataDir.resolve("mounts");
+        if (Files.isDirectory(mounts)) {
+            try (var s = Files.list(mounts)) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    try {
+                        roots.add(Cid.parse(p.getFileName().toString()));
+                    } catch (IllegalArgumentException notAKey) {
+                        // status files and the like
+                    }
+                }
+            }
+        }
+        return roots;
+    }
 
     private final FileBlockStore store;
 
