@@ -178,9 +178,8 @@ public final class ImageWriter implements AutoCloseable {
         if (inFlight.size() >= maxInFlight) collect(inFlight.removeFirst());
         inFlight.addLast(workers.submit(() -> {
             byte[] z = ChunkCodec.compress(chunk, 0, chunk.length);
-            Cid cid = Cid.raw(z);
-            boolean isNew = store.add(cid, z);
-            return new Stored(new Manifest.ChunkRec(cid, chunk.length, z.length), isNew);
+            BlockStore.Added a = store.add(Cid.RAW, z);
+            return new Stored(new Manifest.ChunkRec(a.cid(), chunk.length, z.length), a.isNew());
         }));
     }
 
@@ -212,9 +211,9 @@ public final class ImageWriter implements AutoCloseable {
     }
 
     private Cid putManifest(byte[] block) throws IOException {
-        Cid cid = Cid.of(Cid.DAG_CBOR, block);
-        counted(cid, block.length, store.add(cid, block));
-        return cid;
+        BlockStore.Added a = store.add(Cid.DAG_CBOR, block);
+        counted(a.cid(), block.length, a.isNew());
+        return a.cid();
     }
 
     private void flushEntryPage() throws IOException { entryPages.add(putManifest(entryPage.take())); }
