@@ -41,15 +41,17 @@ final class BlockFiles {
     private static final StructLayout STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
-    private static final MethodHandle OPEN = handle("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-            Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle WRITE = handle("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle LINKAT = handle("linkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle IOCTL = handle("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
-            Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
-            FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    // Linked on first use, each in its own holder: linking costs start-up time, and commands that
+    // only read blocks never need these.
+    private static final class OPEN { static final MethodHandle H = handle("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+            Linker.Option.firstVariadicArg(2)); }
+    private static final class WRITE { static final MethodHandle H = handle("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG)); }
+    private static final class LINKAT { static final MethodHandle H = handle("linkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT)); }
+    private static final class CLOSE { static final MethodHandle H = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT)); }
+    private static final class IOCTL { static final MethodHandle H = handle("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+            Linker.Option.firstVariadicArg(2)); }
+    private static final class STRERROR { static final MethodHandle H = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
+            FunctionDescriptor.of(ADDRESS, JAVA_INT)); }
 
     private BlockFiles() {}
 
@@ -109,13 +111,13 @@ final class BlockFiles {
         Scratch s = SCRATCH.get();
         try {
             MemorySegment buf = s.buf(data.length + 8192L);
-            int fd = (int) OPEN.invokeExact(s.state, cstr(buf, 0, dir.toString()), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+            int fd = (int) OPEN.H.invokeExact(s.state, cstr(buf, 0, dir.toString()), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
             if (fd < 0) throw new Failure("cannot create a file in " + dir, s.errno());
             try {
                 MemorySegment.copy(data, 0, buf, ValueLayout.JAVA_BYTE, 0, data.length);
                 long done = 0;
                 while (done < data.length) {
-                    long n = (long) WRITE.invokeExact(s.state, fd, buf.asSlice(done), (long) data.length - done);
+                    long n = (long) WRITE.H.invokeExact(s.state, fd, buf.asSlice(done), (long) data.length - done);
                     if (n < 0) {
                         if (s.errno() == 4 /* EINTR */) continue;
                         throw new Failure("cannot write " + target, s.errno());
@@ -125,12 +127,12 @@ final class BlockFiles {
                 // the path of the open file, written after the data it no longer needs
                 MemorySegment from = cstr(buf, 0, "/proc/self/fd/" + fd);
                 MemorySegment to = cstr(buf, 64, target.toString());
-                int r = (int) LINKAT.invokeExact(s.state, AT_FDCWD, from, AT_FDCWD, to, AT_SYMLINK_FOLLOW);
+                int r = (int) LINKAT.H.invokeExact(s.state, AT_FDCWD, from, AT_FDCWD, to, AT_SYMLINK_FOLLOW);
                 if (r == 0) return true;
                 if (s.errno() == EEXIST) return false;
                 throw new Failure("cannot link " + target, s.errno());
             } finally {
-                int ignored = (int) CLOSE.invokeExact(s.state, fd);
+                int ignored = (int) CLOSE.H.invokeExact(s.state, fd);
             }
         } catch (IOException e) {
             throw e;
@@ -143,18 +145,18 @@ final class BlockFiles {
     static void markTopDirectory(Path dir) {
         Scratch s = SCRATCH.get();
         try {
-            int fd = (int) OPEN.invokeExact(s.state, cstr(s.buf, 0, dir.toString()), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+            int fd = (int) OPEN.H.invokeExact(s.state, cstr(s.buf, 0, dir.toString()), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
             if (fd < 0) return;
             try {
                 MemorySegment flags = s.buf.asSlice(4096, 8);
                 flags.fill((byte) 0);
-                if ((int) IOCTL.invokeExact(s.state, fd, FS_IOC_GETFLAGS, flags) != 0) return;
+                if ((int) IOCTL.H.invokeExact(s.state, fd, FS_IOC_GETFLAGS, flags) != 0) return;
                 int f = flags.get(JAVA_INT, 0);
                 if ((f & FS_TOPDIR_FL) != 0) return;
                 flags.set(JAVA_INT, 0, f | FS_TOPDIR_FL);
-                int ignored = (int) IOCTL.invokeExact(s.state, fd, FS_IOC_SETFLAGS, flags);
+                int ignored = (int) IOCTL.H.invokeExact(s.state, fd, FS_IOC_SETFLAGS, flags);
             } finally {
-                int ignored = (int) CLOSE.invokeExact(s.state, fd);
+                int ignored = (int) CLOSE.H.invokeExact(s.state, fd);
             }
         } catch (Throwable t) {
             // an optimisation only: a file system without the flag works the same, a bit slower
@@ -163,7 +165,7 @@ final class BlockFiles {
 
     private static String strerror(int errno) {
         try {
-            MemorySegment p = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment p = (MemorySegment) STRERROR.H.invokeExact(errno);
             return p.reinterpret(1024).getString(0) + " (errno " + errno + ")";
         } catch (Throwable t) {
             return "errno " + errno;

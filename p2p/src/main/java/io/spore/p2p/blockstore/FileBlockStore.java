@@ -37,7 +37,7 @@ public final class FileBlockStore implements BlockStore {
     private final AtomicLong tmpCounter = new AtomicLong();
     private final AtomicReferenceArray<Boolean> fanOutMade = new AtomicReferenceArray<>(256);
     private final AtomicBoolean dirty = new AtomicBoolean();
-    private volatile boolean noTmpfile;
+    private volatile boolean noTmpfile, topMarked;
 
     private FileBlockStore(Path dir) {
         this.dir = dir;
@@ -54,9 +54,6 @@ public final class FileBlockStore implements BlockStore {
             throw new IOException(dir + " is not a directory: give a directory for --data-dir");
         FileBlockStore s = new FileBlockStore(dir);
         try {
-            Files.createDirectories(s.blocks);
-            // before the fan-out directories exist: the flag places directories made after it
-            BlockFiles.markTopDirectory(s.blocks);
             Files.createDirectories(s.tmp);
         } catch (IOException e) {
             throw new IOException("cannot create the block store in " + dir + " (" + e.getMessage() + "): check permissions or use --data-dir", e);
@@ -104,7 +101,7 @@ public final class FileBlockStore implements BlockStore {
         } catch (NoSuchFileException e) {
             throw new MissingBlockException(cid);
         }
-        if (!cid.matches(data)) return corrupt(cid, p);
+        if (!Sha256.matches(cid, data)) return corrupt(cid, p);
         return data;
     }
 
@@ -117,13 +114,13 @@ public final class FileBlockStore implements BlockStore {
 
     @Override public boolean add(Cid cid, byte[] data) throws IOException {
         checkSize(cid, data);
-        if (!cid.matches(data)) throw new CorruptBlockException(cid, "the caller storing it");
+        if (!Sha256.matches(cid, data)) throw new CorruptBlockException(cid, "the caller storing it");
         return store(cid, data);
     }
 
     /** Hashes {@code data} once (the default hashes it again to check the CID it just computed). */
     @Override public Added add(int codec, byte[] data) throws IOException {
-        Cid cid = Cid.of(codec, data);
+        Cid cid = Sha256.cid(codec, data);
         checkSize(cid, data);
         return new Added(cid, store(cid, data));
     }
@@ -197,6 +194,11 @@ public final class FileBlockStore implements BlockStore {
     private void ensureFanOut(Path fan) throws IOException {
         int i = Integer.parseInt(fan.getFileName().toString(), 16);
         if (fanOutMade.get(i) != null) return;
+        if (!topMarked) {
+            // before this process makes a fan-out directory: the flag places directories made after it
+            BlockFiles.markTopDirectory(blocks);
+            topMarked = true;
+        }
         try {
             Files.createDirectory(fan);
         } catch (FileAlreadyExistsException ignored) {

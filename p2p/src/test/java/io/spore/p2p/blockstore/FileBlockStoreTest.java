@@ -84,7 +84,9 @@ class FileBlockStoreTest {
         String fs = new String(df.getInputStream().readAllBytes()).strip();
         df.waitFor();
         Assumptions.assumeTrue(fs.equals("ext2/ext3"), "the flag exists on ext4 only, " + dir + " is on " + fs);
-        FileBlockStore.open(dir).close();
+        try (FileBlockStore s = FileBlockStore.open(dir)) {
+            s.put(Cid.RAW, random(12, 100));
+        }
         Process ls = new ProcessBuilder("lsattr", "-d", dir.resolve("blocks").toString()).start();
         String attrs = new String(ls.getInputStream().readAllBytes()).strip();
         assertEquals(0, ls.waitFor(), attrs);
