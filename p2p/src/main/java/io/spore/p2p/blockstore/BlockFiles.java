@@ -20,7 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * What java.nio cannot do for the block store, through FFM: an unnamed file made with O_TMPFILE in
  * the block's own fan-out directory and linked into place with linkat(2) once written, and the
- * ext4 "top directory" flag on {@code blocks/}.
+ * ext4 "top directory" flag on {@code blocks/}; and syncfs(2).
  *
  * <p>Why (FORMAT.md section 8): with a temp file in {@code .tmp/} every block's inode is allocated
  * in that one directory's block group. On ext4 without a journal the allocator skips inodes freed
@@ -42,9 +42,11 @@ final class BlockFiles {
     private static final VarHandle ERRNO = STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
     // Linked on first use, each in its own holder: linking costs start-up time, and commands that
-    // only read blocks never need these.
-    private static final class OPEN { static final MethodHandle H = handle("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-            Linker.Option.firstVariadicArg(2)); }
+    // only read blocks never need these. Shapes match image's Posix (openat, read/write, close), so
+    // the JDK links each shape once for both.
+    private static final class OPEN { static final MethodHandle H = handle("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+            Linker.Option.firstVariadicArg(3)); }
+    private static final class SYNCFS { static final MethodHandle H = handle("syncfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT)); }
     private static final class WRITE { static final MethodHandle H = handle("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG)); }
     private static final class LINKAT { static final MethodHandle H = handle("linkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT)); }
     private static final class CLOSE { static final MethodHandle H = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT)); }
@@ -111,7 +113,7 @@ final class BlockFiles {
         Scratch s = SCRATCH.get();
         try {
             MemorySegment buf = s.buf(data.length + 8192L);
-            int fd = (int) OPEN.H.invokeExact(s.state, cstr(buf, 0, dir.toString()), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+            int fd = (int) OPEN.H.invokeExact(s.state, AT_FDCWD, cstr(buf, 0, dir.toString()), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
             if (fd < 0) throw new Failure("cannot create a file in " + dir, s.errno());
             try {
                 MemorySegment.copy(data, 0, buf, ValueLayout.JAVA_BYTE, 0, data.length);
@@ -145,7 +147,7 @@ final class BlockFiles {
     static void markTopDirectory(Path dir) {
         Scratch s = SCRATCH.get();
         try {
-            int fd = (int) OPEN.H.invokeExact(s.state, cstr(s.buf, 0, dir.toString()), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+            int fd = (int) OPEN.H.invokeExact(s.state, AT_FDCWD, cstr(s.buf, 0, dir.toString()), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
             if (fd < 0) return;
             try {
                 MemorySegment flags = s.buf.asSlice(4096, 8);
@@ -160,6 +162,25 @@ final class BlockFiles {
             }
         } catch (Throwable t) {
             // an optimisation only: a file system without the flag works the same, a bit slower
+        }
+    }
+
+    /** syncfs(2) of the file system holding {@code dir}: java.nio can only fsync single files. */
+    static void syncfs(Path dir) throws IOException {
+        Scratch s = SCRATCH.get();
+        try {
+            int fd = (int) OPEN.H.invokeExact(s.state, AT_FDCWD, cstr(s.buf, 0, dir.toString()), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+            if (fd < 0) throw new IOException("cannot open " + dir + " to sync it: " + strerror(s.errno()));
+            try {
+                if ((int) SYNCFS.H.invokeExact(s.state, fd) != 0)
+                    throw new IOException("syncfs of " + dir + " failed (" + strerror(s.errno()) + "): the disk may be failing or full");
+            } finally {
+                int ignored = (int) CLOSE.H.invokeExact(s.state, fd);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("syncfs of " + dir + " failed: " + t, t);
         }
     }
 

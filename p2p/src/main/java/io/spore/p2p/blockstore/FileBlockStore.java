@@ -225,7 +225,7 @@ public final class FileBlockStore implements BlockStore {
     @Override public void sync() throws IOException {
         if (!dirty.getAndSet(false)) return;
         try {
-            Syncfs.syncfs(blocks);
+            BlockFiles.syncfs(blocks);
         } catch (IOException e) {
             dirty.set(true);
             throw e;
