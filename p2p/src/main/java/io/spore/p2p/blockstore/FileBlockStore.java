@@ -137,7 +137,8 @@ public final class FileBlockStore implements BlockStore {
     /** Stores {@code data}, known to hash to {@code cid}; true when the store did not hold it. */
     private boolean store(Cid cid, byte[] data) throws IOException {
         Path p = path(cid);
-        int had = compare(p, data);
+        // Files.exists answers without an exception; opening a missing file costs one per new block
+        int had = Files.exists(p) ? compare(p, data) : ABSENT;
         if (had == SAME) return false;
         if (had == ABSENT && !noTmpfile) {
             try {
