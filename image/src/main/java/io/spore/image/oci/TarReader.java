@@ -55,8 +55,16 @@ final class TarReader {
     /** The next member, or null at the end of the archive (a zero block or the end of the stream). */
     Header next() throws IOException {
         if (ended) return null;
-        skip(remaining + padding);
-        remaining = padding = 0;
+        skip(remaining);
+        remaining = 0;
+        // umoci 0.4 ends its layers right after the last file's content, without padding or the
+        // end-of-archive blocks; the content is whole (and the digests check it), so that is the end
+        boolean more = skipPadding(padding);
+        padding = 0;
+        if (!more) {
+            ended = true;
+            return null;
+        }
         Map<String, byte[]> pax = new HashMap<>();
         byte[] longName = null, longLink = null;
         while (true) {
@@ -212,6 +220,14 @@ final class TarReader {
             n -= s;
             position += s;
         }
+    }
+
+    /** False when the stream ends inside the padding. */
+    private boolean skipPadding(long n) throws IOException {
+        if (n == 0) return true;
+        byte[] pad = in.readNBytes((int) n);
+        position += pad.length;
+        return pad.length == n;
     }
 
     private void checkSum() throws IOException {

@@ -113,6 +113,15 @@ class LayerTreeTest {
         assertTrue(img.find(("long/" + "n".repeat(200)).getBytes(StandardCharsets.UTF_8)) > 0, "PAX path beats the 100-byte field");
     }
 
+    @Test void aLayerEndingRightAfterItsLastContentIsWhole() throws Exception {
+        // as umoci 0.4 writes them: no padding after the last file, no end-of-archive blocks
+        byte[] full = new TarMaker().dir("d").file("d/f", "0123456789").bytes();
+        byte[] cut = java.util.Arrays.copyOf(full, 512 * 2 + 10);
+        assertEquals(Map.of("d", "DIRECTORY 755", "d/f", "REGULAR 644 0123456789"), apply2(cut));
+    }
+
+    private Map<String, String> apply2(byte[] tar) throws IOException { return store.describe(store.layers(tar)); }
+
     @Test void damagedHeadersAreRefused() {
         byte[] tar = new TarMaker().file("f", "x").bytes();
         tar[10] ^= 1;
