@@ -98,28 +98,23 @@ final class Layers {
             byte[] magic = in.readNBytes(4);
             in.reset();
             String packed = compression(magic);
-            InputStream tarBytes;
             try {
-                tarBytes = switch (packed) {
+                InputStream tarBytes = switch (packed) {
                     case "gzip" -> new GZIPInputStream(in, 1 << 16);
                     case "zstd" -> new ZstdInputStream(in);
                     case null -> in;
                     default -> throw new IllegalStateException(packed);
                 };
                 DigestInputStream tar = new Hashed(new BufferedInputStream(tarBytes, 1 << 16), diffSha);
-                try {
-                    tree.apply(new TarReader(tar, what), index, spool, what);
-                } catch (IOException e) {
-                    // a damaged blob is best reported as such, not as whatever its bytes broke
-                    if (blob != null && !matches(stored, blobSha, blob)) throw mismatch(blob, what);
-                    throw e;
-                }
+                tree.apply(new TarReader(tar, what), index, spool, what);
                 // the digests cover every byte: read what follows the tar's end marker too
                 tar.transferTo(java.io.OutputStream.nullOutputStream());
-            } catch (ZipException e) {
-                throw new IOException(what + " is not valid gzip (" + e.getMessage() + "): the archive is damaged, save or copy the image again");
             } catch (IOException e) {
-                if (e.getClass() == IOException.class && e.getMessage() != null && e.getMessage().startsWith("Unknown frame") || e.getClass().getName().contains("Zstd"))
+                // a damaged blob is best reported as such, not as whatever its bytes broke
+                if (blob != null && !matches(stored, blobSha, blob)) throw mismatch(blob, what);
+                if (e instanceof ZipException)
+                    throw new IOException(what + " is not valid gzip (" + e.getMessage() + "): the archive is damaged, save or copy the image again");
+                if (e.getClass().getName().contains("Zstd") || String.valueOf(e.getMessage()).startsWith("Unknown frame"))
                     throw new IOException(what + " is not valid zstd (" + e.getMessage() + "): the archive is damaged, save or copy the image again");
                 throw e;
             }
