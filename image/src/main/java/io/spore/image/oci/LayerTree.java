@@ -94,8 +94,9 @@ final class LayerTree {
             }
             byte[] name = parts[parts.length - 1];
             if (startsWith(name, WH)) {
-                // a whiteout in a directory no lower layer made hides nothing, and makes nothing
-                Dir parent = walk(root, parts, parts.length - 1, -1, what, h.name());
+                // a whiteout in a directory no lower layer made hides nothing, and makes nothing; an
+                // opaque marker says its directory is in this layer, so that one is made
+                Dir parent = walk(root, parts, parts.length - 1, Arrays.equals(name, OPAQUE) ? layer : -1, what, h.name());
                 if (parent != null) whiteout(parent, name, layer);
                 continue;
             }

@@ -44,6 +44,8 @@ class LayerTreeTest {
         Map<String, String> before = apply(new TarMaker().file("d/x", "X").file("d/sub/y", "Y").file("e/keep", "K"),
                 new TarMaker().file("d/.wh..wh..opq", "").file("d/sub/new", "N"));
         assertEquals(List.of("d", "d/sub", "d/sub/new", "e", "e/keep"), List.copyOf(before.keySet()), "marker first, entries after");
+        assertEquals(List.of("fresh"), List.copyOf(apply(new TarMaker().file("fresh/.wh..wh..opq", "")).keySet()),
+                "an opaque marker's directory exists in its layer");
     }
 
     @Test void entriesReplaceWhatWasThere() throws Exception {
