@@ -142,6 +142,31 @@ class ImportCommandTest {
         assertFailsCleanly("the archive has no image for linux/amd64 (it has linux/s390x)", "import", lay.toString(), "--platform", "linux/amd64");
     }
 
+    @Test void nestedIndexesAndPlatformSelection() throws Exception {
+        String amdManifest = JSON.readTree(lay.resolve("index.json").toFile()).get("manifests").get(0).toString();
+        // same length as the amd64 config, so the manifest's size field still holds
+        String config = Files.readString(lay.resolve("blobs/sha256/" + configDigest)).replace("\"amd64\"", "\"arm64\"");
+        String armConfig = blob(config.getBytes(StandardCharsets.UTF_8));
+        String manifest = Files.readString(lay.resolve("blobs/sha256/" + manifestDigest)).replace(configDigest, armConfig);
+        String armManifest = blob(manifest.getBytes(StandardCharsets.UTF_8));
+        String nested = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[" + amdManifest + ","
+                + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" + armManifest
+                + "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"}},"
+                + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" + manifestDigest
+                + "\",\"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"}}]}";
+        String nestedDigest = blob(nested.getBytes(StandardCharsets.UTF_8));
+        Files.writeString(lay.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+                + "\"application/vnd.oci.image.index.v1+json\",\"digest\":\"sha256:" + nestedDigest + "\"}]}");
+        Cli.Result arm = Cli.run(data, "import", lay.toString(), "--platform", "linux/arm64");
+        assertEquals(0, arm.code(), arm.err());
+        assertTrue(arm.err().contains("(OCI layout, linux/arm64, 1 layers)"), arm.err());
+        Cli.Result host = Cli.run(data, "import", lay.toString(), "--platform", "linux/amd64");
+        assertEquals(0, host.code(), host.err());
+        assertTrue(host.err().contains("(OCI layout, linux/amd64, 1 layers)"), host.err());
+        Cli.assertOneLineError(Cli.run(data, "import", lay.toString(), "--platform", "linux/arm64/v7"),
+                "the archive has no image for linux/arm64/v7 (it has linux/amd64, linux/arm64/v8): give --platform with one of those");
+    }
+
     @Test void unsupportedMediaType() throws Exception {
         writeLayout("application/vnd.oci.image.layer.v1.tar+gzip+encrypted", "amd64");
         assertFailsCleanly("layer 1 of 1 has the media type application/vnd.oci.image.layer.v1.tar+gzip+encrypted, which is not supported",
