@@ -127,7 +127,7 @@ final class TarReader {
         if (pax.containsKey("size")) size = decimal(pax.get("size"), "size");
         long uid = pax.containsKey("uid") ? decimal(pax.get("uid"), "uid") : number(108, 8, "uid");
         long gid = pax.containsKey("gid") ? decimal(pax.get("gid"), "gid") : number(116, 8, "gid");
-        long mtime = pax.containsKey("mtime") ? paxTime(pax.get("mtime")) : Math.multiplyExact(number(136, 12, "mtime"), 1_000_000_000L);
+        long mtime = pax.containsKey("mtime") ? paxTime(pax.get("mtime")) : seconds(number(136, 12, "mtime"));
         int mode = (int) (number(100, 8, "mode") & 07777);
         long major = pax.containsKey("SCHILY.devmajor") ? decimal(pax.get("SCHILY.devmajor"), "devmajor") : number(329, 8, "devmajor");
         long minor = pax.containsKey("SCHILY.devminor") ? decimal(pax.get("SCHILY.devminor"), "devminor") : number(337, 8, "devminor");
@@ -268,6 +268,14 @@ final class TarReader {
         String s = new String(v, StandardCharsets.US_ASCII);
         if (s.isEmpty() || s.length() > 19 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) throw bad("a PAX " + field + " that is not a number");
         return Long.parseLong(s);
+    }
+
+    private long seconds(long s) throws IOException {
+        try {
+            return Math.multiplyExact(s, 1_000_000_000L);
+        } catch (ArithmeticException e) {
+            throw bad("an mtime out of range");
+        }
     }
 
     private long paxTime(byte[] v) throws IOException {

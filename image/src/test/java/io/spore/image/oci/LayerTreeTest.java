@@ -124,6 +124,33 @@ class LayerTreeTest {
 
     private Map<String, String> apply2(byte[] tar) throws IOException { return store.describe(store.layers(tar)); }
 
+    @Test void base256NumbersAreReadAndBounded() throws Exception {
+        byte[] tar = new TarMaker().file("f", "x").bytes();
+        java.util.Arrays.fill(tar, 108, 116, (byte) 0);
+        tar[108] = (byte) 0x80;
+        tar[115] = (byte) 0x2a; // uid 42 in GNU base-256
+        Image img = store.layers(rechecksum(tar));
+        assertEquals(42, img.entry(img.find("f".getBytes())).uid());
+        byte[] huge = new TarMaker().file("f", "x").bytes();
+        java.util.Arrays.fill(huge, 136, 148, (byte) 0);
+        huge[136] = (byte) 0x80;
+        huge[142] = 0x01; // an mtime of 2^40 seconds: fits 64 bits, not in nanoseconds
+        IOException e = assertThrows(IOException.class, () -> store.layers(rechecksum(huge)));
+        assertTrue(e.getMessage().contains("holds an mtime out of range"), e.getMessage());
+        huge[137] = 0x7f; // beyond 64 bits
+        IOException wide = assertThrows(IOException.class, () -> store.layers(rechecksum(huge)));
+        assertTrue(wide.getMessage().contains("holds a mtime beyond 64 bits"), wide.getMessage());
+    }
+
+    private static byte[] rechecksum(byte[] tar) {
+        java.util.Arrays.fill(tar, 148, 156, (byte) ' ');
+        long sum = 0;
+        for (int i = 0; i < 512; i++) sum += tar[i] & 0xff;
+        byte[] field = String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(field, 0, tar, 148, 8);
+        return tar;
+    }
+
     @Test void damagedHeadersAreRefused() {
         byte[] tar = new TarMaker().file("f", "x").bytes();
         tar[10] ^= 1;
