@@ -39,9 +39,11 @@ public final class P2pBench {
     public static void main(String[] args) throws Exception {
         long bytes = (args.length > 0 ? Long.parseLong(args[0]) : 1024) << 20;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        boolean all = args.length < 3 || !args[2].equals("spore"); // "spore": Spore->Spore streams only (for profiling)
         System.out.printf("machine: %d cores, %s; %d MiB per run, %d runs%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.version"), bytes >> 20, runs);
         for (int i = 0; i < runs; i++) rawTcp(bytes);
+        System.out.printf("noise AEAD: %s%n", io.spore.p2p.noise.NoiseHandshakeHandler.aeadName());
         try (Host a = Hosts.start(HostConfig.defaults(KeyPair.generate()));
              Host b = Hosts.start(HostConfig.defaults(KeyPair.generate()))) {
             b.handle(SINK, (stream, conn) -> stream.pipeline().addLast(new Sink()));
@@ -53,6 +55,7 @@ public final class P2pBench {
                 send(c, bytes);
                 print("spore->spore, one yamux stream over noise", bytes, System.nanoTime() - t);
             }
+            if (!all) return;
             handshakes(a, bAddr, 50); // warm-up
             for (int i = 0; i < runs; i++) handshakes(a, bAddr, 200);
             js(bytes, runs, bAddr);
