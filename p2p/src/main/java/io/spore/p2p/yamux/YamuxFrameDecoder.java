@@ -10,8 +10,9 @@ import io.netty.handler.codec.TooLongFrameException;
  * Bytes in, {@link YamuxFrame}s out; refuses unknown versions and types and Data frames over
  * {@code maxData}. A Data frame's payload goes on in pieces as it arrives, each a slice of the
  * buffer it came in (no gathering copy): one frame per piece, with the same stream id, SYN and
- * ACK on the first piece, FIN and RST on the last, and the piece's own length. Flow control
- * counts the pieces alike, so the session needs to know nothing about them.
+ * ACK on the first piece, FIN and RST on the last. A piece's length field is what the frame still
+ * had to deliver when the piece began (the whole frame's length for the first), so the session
+ * checks the frame against the receive window exactly as if it had come whole.
  */
 final class YamuxFrameDecoder extends ChannelInboundHandlerAdapter {
     /** Pieces shorter than this are copied, so that a tiny piece never pins a large buffer. */
@@ -57,8 +58,9 @@ final class YamuxFrameDecoder extends ChannelInboundHandlerAdapter {
             }
             int n = (int) Math.min(dataLeft, in.readableBytes());
             ByteBuf piece = n < COPY_BELOW ? ctx.alloc().heapBuffer(n).writeBytes(in, n) : in.readRetainedSlice(n);
+            long declared = dataLeft;
             dataLeft -= n;
-            piece(ctx, piece);
+            piece(ctx, piece, declared);
         }
     }
 
@@ -82,18 +84,18 @@ final class YamuxFrameDecoder extends ChannelInboundHandlerAdapter {
         this.firstPiece = true;
         this.dataLeft = length;
         if (length == 0) {
-            piece(ctx, ctx.alloc().heapBuffer(0));
+            piece(ctx, ctx.alloc().heapBuffer(0), 0);
             return true;
         }
         return false;
     }
 
-    private void piece(ChannelHandlerContext ctx, ByteBuf data) {
+    private void piece(ChannelHandlerContext ctx, ByteBuf data, long declared) {
         int f = flags;
         if (!firstPiece) f &= ~(YamuxFrame.SYN | YamuxFrame.ACK);
         if (dataLeft > 0) f &= ~(YamuxFrame.FIN | YamuxFrame.RST);
         firstPiece = false;
         if (dataLeft == 0) dataLeft = -1;
-        ctx.fireChannelRead(new YamuxFrame(YamuxFrame.DATA, f, streamId, data.readableBytes(), data));
+        ctx.fireChannelRead(new YamuxFrame(YamuxFrame.DATA, f, streamId, declared, data));
     }
 }
