@@ -20,6 +20,7 @@ import java.nio.file.Path;
                 // One line per command, in the order --help shows them.
                 DemoCommand.class,
                 ShareCommand.class,
+                ImportCommand.class,
                 ExportCommand.class,
                 VerifyCommand.class,
                 InspectCommand.class,
