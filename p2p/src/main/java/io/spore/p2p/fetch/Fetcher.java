@@ -45,14 +45,19 @@ import java.util.logging.Logger;
  * fails with {@link MissingBlockException}.
  *
  * <p>Memory: the queues hold CIDs only; block bytes are held from receipt until stored, and at
- * most {@link FetchConfig#totalWindow()} blocks are outstanding, so at most that many blocks of at
- * most 2 MiB are in memory.
+ * most {@link FetchConfig#totalWindow()} blocks (plus {@link #URGENT_EXTRA} urgent ones) are
+ * outstanding, so at most that many blocks of at most 2 MiB are in memory.
  */
 public final class Fetcher implements BlockSource, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Fetcher.class.getName());
     private static final long BAN_NANOS = TimeUnit.MINUTES.toNanos(10);
     private static final long PROBE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int RECENT = 4096;
+    /**
+     * Wants an urgent read may have out beyond a full window (per peer and in total): a FUSE read
+     * never waits for a background pull's wants to be answered before its own goes out.
+     */
+    static final int URGENT_EXTRA = 64;
 
     private final BlockStore store;
     private final PeerExchange net;
@@ -127,6 +132,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         boolean provider;
         int outstanding;
         int timeouts;
+        boolean open;
         final Set<Cid> asked = new HashSet<>();
         final LinkedHashMap<Cid, Boolean> recent = new LinkedHashMap<>(16, 0.75f, false) {
             @Override protected boolean removeEldestEntry(Map.Entry<Cid, Boolean> e) { return size() > RECENT; }
@@ -190,7 +196,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         Batch batch = new Batch(cids.size());
         List<Cid> missing = new ArrayList<>();
         for (Cid c : cids) {
-            long size = store.size(c);
+            long size = store.has(c) ? store.size(c) : -1; // has() first: a missing block costs no exception
             if (size >= 0) {
                 batch.doneBlocks.incrementAndGet();
                 batch.doneBytes.addAndGet(size);
@@ -396,17 +402,24 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         boolean idle = false;
         long deadline = cfg.noProviderDeadline().toNanos();
         long retry = cfg.retryAfter().toNanos();
+        // Non-urgent wants go to a peer only once a good part of its window is free, so they leave in
+        // batches and the peer can answer with few full messages rather than one message per block.
+        for (PeerState p : peers.values()) p.open = p.outstanding == 0 || window(p) - p.outstanding >= batch(p);
         outer:
         for (Priority prio : Priority.values()) {
+            boolean urgent = prio == Priority.URGENT;
             for (Iterator<Request> it = queues.get(prio).iterator(); it.hasNext(); ) {
-                if (outstanding >= cfg.totalWindow()) break outer;
+                if (outstanding >= cfg.totalWindow() + (urgent ? URGENT_EXTRA : 0)) {
+                    if (urgent) continue outer;
+                    break outer;
+                }
                 Request r = it.next();
                 PeerState best = null;
                 boolean candidate = false;
                 boolean anyFree = false;
                 for (PeerState p : peers.values()) {
                     if (!p.provider) continue;
-                    boolean free = p.outstanding < window(p);
+                    boolean free = urgent ? p.outstanding < window(p) + URGENT_EXTRA : p.open && p.outstanding < window(p);
                     anyFree |= free;
                     if (r.tried.contains(p.id)) continue;
                     candidate = true;
@@ -414,7 +427,10 @@ public final class Fetcher implements BlockSource, AutoCloseable {
                 }
                 if (best == null) {
                     if (candidate) {
-                        if (!anyFree) break outer; // every provider is busy: nothing below can go out either
+                        if (!anyFree) {
+                            if (urgent) continue outer;
+                            break outer; // every provider is busy: nothing below can go out either
+                        }
                         continue;
                     }
                     if (!r.tried.isEmpty() && now - r.lastRefusal >= retry) {
@@ -474,6 +490,11 @@ public final class Fetcher implements BlockSource, AutoCloseable {
 
     private int window(PeerState p) {
         return Math.max(1, cfg.windowPerPeer() >> Math.min(p.timeouts, 6));
+    }
+
+    /** Free window a peer needs before non-urgent wants go to it. */
+    private int batch(PeerState p) {
+        return Math.max(1, window(p) / 8);
     }
 
     private static int wirePriority(Priority p) {
@@ -600,7 +621,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
     private void store(PeerId from, Request r, byte[] data) {
         Throwable err = null;
         try {
-            store.put(r.cid, data); // checks the bytes against the CID (BlockStore contract): a mismatch is a lie
+            store.putVerified(r.cid, data); // the CID was computed from these bytes on receipt (PeerExchange.Listener)
         } catch (CorruptBlockException e) {
             drop(from, e.getMessage());
             requeue(r);

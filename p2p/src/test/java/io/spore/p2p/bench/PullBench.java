@@ -1,0 +1,75 @@
+package io.spore.p2p.bench;
+
+import io.spore.p2p.bitswap.Bitswap;
+import io.spore.p2p.blockstore.FileBlockStore;
+import io.spore.p2p.fetch.Batch;
+import io.spore.p2p.fetch.FetchConfig;
+import io.spore.p2p.fetch.Fetcher;
+import io.spore.p2p.fetch.Priority;
+import io.spore.p2p.fetch.ProviderDiscovery;
+import io.spore.p2p.host.Host;
+import io.spore.p2p.host.HostConfig;
+import io.spore.p2p.host.Hosts;
+import io.spore.p2p.identity.KeyPair;
+import io.spore.p2p.multiformats.Cid;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One pull inside this JVM, as the daemon does it: two libp2p hosts on loopback, a {@link FileBlockStore}
+ * on each side, Bitswap serving one and a {@link Fetcher} filling the other. Blocks are random, 16-256 KiB
+ * (the image chunker's range). Prints figures, asserts nothing; for profiling the pull path with JFR.
+ * Usage: java ... io.spore.p2p.bench.PullBench [MiB, default 512] [runs, default 3]
+ */
+public final class PullBench {
+    public static void main(String[] args) throws Exception {
+        long bytes = (args.length > 0 ? Long.parseLong(args[0]) : 512) << 20;
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Path work = Files.createTempDirectory("spore-pullbench");
+        try {
+            FileBlockStore served = FileBlockStore.open(work.resolve("a"));
+            List<Cid> cids = new ArrayList<>();
+            SplittableRandom r = new SplittableRandom(1);
+            long total = 0;
+            while (total < bytes) {
+                byte[] b = new byte[16_384 + r.nextInt(110_000)];
+                r.nextBytes(b);
+                cids.add(served.put(Cid.RAW, b));
+                total += b.length;
+            }
+            System.out.printf("%d blocks, %.1f MB, %d cores%n", cids.size(), total / 1e6, Runtime.getRuntime().availableProcessors());
+            try (Host a = Hosts.start(HostConfig.defaults(KeyPair.generate()));
+                 Bitswap sa = new Bitswap(a, served).start()) {
+                for (int i = 0; i < runs; i++) run(a, cids, work.resolve("b" + i));
+            }
+        } finally {
+            try (Stream<Path> s = Files.walk(work)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    static void run(Host a, List<Cid> cids, Path dir) throws Exception {
+        try (FileBlockStore local = FileBlockStore.open(dir);
+             Host b = Hosts.start(HostConfig.defaults(KeyPair.generate()));
+             Bitswap sb = new Bitswap(b, local).start();
+             Fetcher f = new Fetcher(local, sb, ProviderDiscovery.NONE, FetchConfig.defaults(), sb::blockAdded)) {
+            b.connect(a.listenAddresses().getFirst().withPeerId(a.peerId())).get(10, TimeUnit.SECONDS);
+            f.addProvider(a.peerId());
+            long t0 = System.nanoTime();
+            Batch batch = f.fetchAll(cids, cids.getFirst(), Priority.BACKGROUND);
+            batch.done().get(600, TimeUnit.SECONDS);
+            local.sync();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("pull, file stores, one JVM: %.1f MB in %.2f s = %.1f MB/s  %s%n",
+                    batch.doneBytes() / 1e6, secs, batch.doneBytes() / 1e6 / secs, f.stats());
+        }
+    }
+}
