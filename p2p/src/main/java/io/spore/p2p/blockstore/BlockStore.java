@@ -53,6 +53,19 @@ public interface BlockStore extends BlockSource, AutoCloseable {
     }
 
     /**
+     * Stores {@code data} as a sha2-256 CIDv1 of {@code codec}: its CID, and whether the block was
+     * new to the store. Stores may hash only once here, where {@link #add(Cid, byte[])} must check
+     * a CID that it did not compute.
+     */
+    default Added add(int codec, byte[] data) throws IOException {
+        Cid cid = Cid.of(codec, data);
+        return new Added(cid, add(cid, data));
+    }
+
+    /** What {@link #add(int, byte[])} stored: the block's CID, and whether it was new. */
+    record Added(Cid cid, boolean isNew) {}
+
+    /**
      * Makes every block stored so far durable. Stores may defer durability of single puts to this
      * call, so a caller must call it before it writes or publishes anything that refers to those
      * blocks (an image root, a pin).
