@@ -64,6 +64,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
      * never waits for a background pull's wants to be answered before its own goes out.
      */
     static final int URGENT_EXTRA = 64;
+    static final int WRITERS = 3;
 
     private final BlockStore store;
     private final PeerExchange net;
@@ -92,7 +93,13 @@ public final class Fetcher implements BlockSource, AutoCloseable {
     private final LongAdder bytesFetched = new LongAdder();
     private final LongAdder peersDropped = new LongAdder();
     private final LongAdder wantsTimedOut = new LongAdder();
-    private final ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * Stores blocks. Platform threads, few: a store's writes are blocking (native) calls, which would
+     * hold the virtual-thread carriers that Bitswap's decoding and serving run on; and a few writers
+     * keep the disk as busy as hundreds would. The queue is bounded by the total window.
+     */
+    private final ExecutorService writers = Executors.newFixedThreadPool(WRITERS,
+            Thread.ofPlatform().daemon().name("spore-fetch-writer-", 0).factory());
     private final Thread scheduler;
 
     /**
