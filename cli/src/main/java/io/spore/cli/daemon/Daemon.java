@@ -276,7 +276,7 @@ public final class Daemon implements Node, AutoCloseable {
         Map<Cid, Long> sizes = new LinkedHashMap<>();
         for (Chunk c : image.chunks()) sizes.putIfAbsent(c.cid(), (long) c.storedLength());
         long totalBytes = sizes.values().stream().mapToLong(Long::longValue).sum();
-        Batch batch = fetcher.fetchAll(sizes.keySet(), root, Priority.BACKGROUND);
+        Batch batch = fetcher.fetchAll(sizes, root, Priority.BACKGROUND); // sizes: the byte windows count real bytes
         long startBytes = batch.doneBytes();
         long lastBytes = startBytes;
         long lastTime = System.nanoTime();

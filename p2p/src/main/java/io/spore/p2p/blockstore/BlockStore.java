@@ -27,6 +27,14 @@ public interface BlockStore extends BlockSource, AutoCloseable {
     /** Stores {@code data} under {@code cid} after checking that it hashes to it; a no-op if present. */
     void put(Cid cid, byte[] data) throws IOException;
 
+    /**
+     * Like {@link #put(Cid, byte[])}, for bytes the caller has just hashed to {@code cid} itself (a
+     * block checked on receipt from a peer): a store may skip hashing them a second time.
+     */
+    default void putVerified(Cid cid, byte[] data) throws IOException {
+        put(cid, data);
+    }
+
     /** Stores {@code data} as a sha2-256 CIDv1 of {@code codec} and returns its CID. */
     default Cid put(int codec, byte[] data) throws IOException {
         Cid cid = Cid.of(codec, data);
