@@ -7,9 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         header = "Build a small Debian image, share it from one daemon, boot it lazily on another, run a command over SSH.",
@@ -60,13 +56,13 @@ final class DemoCommand extends BaseCommand {
             long t0 = System.nanoTime();
             Child a = Child.start(work, "a", List.of());
             daemons.add(a);
-            Child b = Child.start(work, "b", List.of(a.address));
+            Child b = Child.start(work, "b", List.of(a.address()));
             daemons.add(b);
             o.printf("2. started daemon A (seeder) and daemon B (booter) on 127.0.0.1, B bootstrapped to A: %.1f s%n", secs(t0));
             o.flush();
 
             t0 = System.nanoTime();
-            JsonNode shared = new ControlClient(a.socket).stream("/v1/share",
+            JsonNode shared = new ControlClient(a.socket()).stream("/v1/share",
                     Map.of("path", image.toString(), "threads", Runtime.getRuntime().availableProcessors()), ev -> {});
             String key = shared.path("key").asText();
             o.printf("3. A shared the image: key %s%n   %d files and directories, %s in %d chunks, %s stored, %.1f s%n", key,
@@ -101,7 +97,7 @@ final class DemoCommand extends BaseCommand {
             o.flush();
             if (keep) {
                 o.printf("Kept: 'container --data-dir %s --socket %s ssh %s -i %s', daemons pids %d and %d, files in %s%n",
-                        bData, bSock, machine, id, a.process.pid(), b.process.pid(), work);
+                        bData, bSock, machine, id, a.daemon().process.pid(), b.daemon().process.pid(), work);
             }
             ok = true;
             return ExitCode.OK;
@@ -112,7 +108,7 @@ final class DemoCommand extends BaseCommand {
                 for (int i = daemons.size() - 1; i >= 0; i--) daemons.get(i).stop();
                 if (!ok) {
                     for (Child d : daemons) {
-                        err().println("container: daemon " + d.name + "'s log ends with:");
+                        err().println("container: daemon " + d.name() + "'s log ends with:");
                         d.tail(10).forEach(l -> err().println("  " + l));
                     }
                 }
@@ -180,21 +176,8 @@ final class DemoCommand extends BaseCommand {
     }
 
     /** A daemon in a child JVM of this one, on loopback, with mDNS off (the demo stays on this machine). */
-    private static final class Child {
-        final String name;
-        final Process process;
-        final Path socket;
-        final Path log;
-        String address;
-
-        private Child(String name, Process process, Path socket, Path log) {
-            this.name = name;
-            this.process = process;
-            this.socket = socket;
-            this.log = log;
-        }
-
-        static Child start(Path work, String name, List<String> bootstrap) throws IOException, InterruptedException {
+    private record Child(String name, ChildDaemon daemon, Path socket, Path log) {
+        static Child start(Path work, String name, List<String> bootstrap) throws IOException {
             Path config = Files.writeString(work.resolve(name + ".yaml"), "mdns: false\n");
             Path socket = work.resolve(name + ".sock");
             Path log = work.resolve(name + ".log");
@@ -205,44 +188,17 @@ final class DemoCommand extends BaseCommand {
                     "--data-dir", work.resolve(name).toString(), "--socket", socket.toString(), "--json",
                     "daemon", "--config", config.toString(), "--listen", "/ip4/127.0.0.1/tcp/0"));
             for (String b : bootstrap) cmd.addAll(List.of("--bootstrap", b));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            pb.environment().remove("SPORE_CONFIG");
-            Child c = new Child(name, pb.start(), socket, log);
-            BufferedReader r = new BufferedReader(new InputStreamReader(c.process.getInputStream(), StandardCharsets.UTF_8));
-            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return r.readLine();
-                } catch (IOException e) {
-                    return null;
-                }
-            });
-            String line;
             try {
-                line = first.get(60, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                line = null;
-            }
-            if (line == null) {
-                c.stop();
-                throw new UserException("daemon " + name + " did not start: " + String.join(" | ", c.tail(3)));
-            }
-            c.address = JSON.readTree(line).path("addresses").path(0).asText();
-            return c;
-        }
-
-        List<String> tail(int n) {
-            try {
-                List<String> all = Files.readAllLines(log);
-                return all.subList(Math.max(0, all.size() - n), all.size());
+                return new Child(name, ChildDaemon.start(cmd, log), socket, log);
             } catch (IOException e) {
-                return List.of();
+                throw new UserException("daemon " + name + ": " + e.getMessage());
             }
         }
 
-        void stop() throws InterruptedException {
-            if (!process.isAlive()) return;
-            process.destroy(); // SIGTERM: the daemon unmounts and closes its socket
-            if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        String address() { return daemon.addresses.get(0); }
+
+        List<String> tail(int n) { return ChildDaemon.tail(log, n); }
+
+        void stop() throws InterruptedException { daemon.stop(); }
     }
 }

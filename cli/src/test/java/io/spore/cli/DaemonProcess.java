@@ -1,18 +1,13 @@
 package io.spore.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spore.cli.daemon.ControlClient;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,8 +15,6 @@ import java.util.concurrent.TimeUnit;
  * (mDNS off: tests stay on loopback). Only this process is ever killed, by its pid.
  */
 final class DaemonProcess implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     final String name;
     final Path dataDir;
     final Path socket;
@@ -55,32 +48,10 @@ final class DaemonProcess implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--data-dir", dataDir.toString(), "--socket", socket.toString(), "--json",
                 "daemon", "--config", config.toString(), "--listen", "/ip4/127.0.0.1/tcp/0"));
         for (String b : bootstrap) args.addAll(List.of("--bootstrap", b));
-        ProcessBuilder pb = new ProcessBuilder(Cli.javaCommand(List.of(), args.toArray(String[]::new)))
-                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().remove("SPORE_CONFIG");
-        process = pb.start();
-        BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return r.readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        });
-        String line;
-        try {
-            line = first.get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            line = null;
-        }
-        if (line == null) {
-            process.destroyForcibly().waitFor();
-            throw new IOException("daemon " + name + " did not start: " + Files.readString(log));
-        }
-        JsonNode j = JSON.readTree(line);
-        peerId = j.path("peerId").asText();
-        addresses = new ArrayList<>();
-        j.path("addresses").forEach(a -> addresses.add(a.asText()));
+        ChildDaemon d = ChildDaemon.start(Cli.javaCommand(List.of(), args.toArray(String[]::new)), log);
+        process = d.process;
+        peerId = d.peerId;
+        addresses = d.addresses;
     }
 
     String address() { return addresses.get(0); }
