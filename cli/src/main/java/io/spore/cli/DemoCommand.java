@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        header = "Build a small Debian image, share it from one daemon, boot it lazily on another, run a command over SSH.",
+        header = "Build, share and lazily boot a small Debian image; SSH in.",
         description = {
                 "Everything happens on this machine, on loopback, in a temporary directory that is removed",
                 "afterwards: daemon A shares the image, daemon B (bootstrapped to A) mounts it lazily and",

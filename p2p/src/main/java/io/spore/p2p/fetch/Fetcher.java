@@ -430,7 +430,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
             wantsTimedOut.increment();
             r.tried.add(p.id);
             r.lastRefusal = now;
-            if (r.refusedSince < 0) r.refusedSince = now;
+            r.refusedSince = -1; // a slow peer is not a refusal: it may be a busy seeder that has the block
             queues.get(r.priority).add(r);
             LOG.fine(() -> "want " + r.cid + " timed out at " + p.id + "; moving it");
         }

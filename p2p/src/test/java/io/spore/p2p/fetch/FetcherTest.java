@@ -83,6 +83,17 @@ class FetcherTest {
     }
 
     @Test
+    void aSlowSeederAmongRefusingPeersIsWaitedFor() throws Exception {
+        // A swarm: the seeder is saturated (answers after the want timeout), the other peers do not have it yet.
+        FakeNetwork.FakePeer seeder = net.peer(1, FakeNetwork.Mode.HONEST);
+        FakeNetwork.FakePeer empty = net.peer(2, FakeNetwork.Mode.HONEST);
+        seeder.delayMillis = 1500;
+        List<Cid> cids = image(1, 1000, seeder);
+        fetcher(new FetchConfig(256, 1024, Duration.ofMillis(300), Duration.ofMillis(900), Duration.ofMillis(100), 1 << 20), seeder, empty);
+        assertArrayEquals(seeder.store.get(cids.get(0)), fetcher.get(cids.get(0)));
+    }
+
+    @Test
     void wantsSpreadOverAllProvidersWithinTheWindow() throws Exception {
         FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST);
         FakeNetwork.FakePeer b = net.peer(2, FakeNetwork.Mode.HONEST);
