@@ -71,6 +71,13 @@ public final class Node {
                 "burst", String.valueOf(burst), "latency", "100ms");
     }
 
+    /** Shapes a veth link with tbf at {@code mbit} both ways (replacing any shaping before). */
+    public void shape(double mbit) throws IOException {
+        if (link instanceof Testbed.Link.Emulated) throw new IllegalStateException(ns + " has an emulated link: use setLink");
+        tbf(ns, "eth0", mbit);
+        tbf(bed.hub, "p" + index, mbit);
+    }
+
     /** Changes an emulated link: RTT in ms, rate in Mbit/s. */
     public void setLink(double rttMillis, double mbit) {
         requireWire().set(rttMillis, mbit);

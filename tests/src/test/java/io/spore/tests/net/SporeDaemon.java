@@ -43,7 +43,9 @@ public final class SporeDaemon {
         socket = base.resolve(name + ".sock");
         log = base.resolve(name + ".log");
         config = base.resolve(name + ".yaml");
-        Files.writeString(config, "mdns: false\n" + (extraYaml == null ? "" : extraYaml));
+        String extra = extraYaml == null ? "" : extraYaml;
+        // mDNS off unless asked for: namespaces are isolated, but most tests name their peers
+        Files.writeString(config, (extra.contains("mdns:") ? "" : "mdns: false\n") + extra);
     }
 
     void start(List<String> bootstrap) throws IOException {
