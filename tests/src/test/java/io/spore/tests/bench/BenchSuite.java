@@ -30,19 +30,21 @@ public final class BenchSuite {
     private final Report report;
     private final Set<String> only;
     private final int swarmHosts;
+    private final int soakCycles;
     private final Path image;
 
-    private BenchSuite(Report report, Set<String> only, int swarmHosts, Path image) {
+    private BenchSuite(Report report, Set<String> only, int swarmHosts, int soakCycles, Path image) {
         this.report = report;
         this.only = only;
         this.swarmHosts = swarmHosts;
+        this.soakCycles = soakCycles;
         this.image = image;
     }
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of("tests/bench");
-        Set<String> only = Set.of("slow", "latency", "swarm");
-        int hosts = 16;
+        Set<String> only = Set.of("slow", "latency", "boot", "soak", "swarm");
+        int hosts = 16, soak = 50;
         Path fuzz = null, resilience = null;
         Path image = Path.of(System.getenv().getOrDefault("SPORE_TEST_CACHE", "/var/cache/spore-tests"), "rootfs", "ssh");
         for (int i = 0; i < args.length; i++) {
@@ -50,6 +52,7 @@ public final class BenchSuite {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--only" -> only = Set.of(args[++i].split(","));
                 case "--swarm" -> hosts = Integer.parseInt(args[++i]);
+                case "--soak" -> soak = Integer.parseInt(args[++i]);
                 case "--fuzz" -> fuzz = Path.of(args[++i]);
                 case "--resilience" -> resilience = Path.of(args[++i]);
                 case "--image" -> image = Path.of(args[++i]);
@@ -62,7 +65,7 @@ public final class BenchSuite {
         report.fuzz(fuzz);
         report.resilience(resilience);
         try {
-            new BenchSuite(report, only, hosts, image).run();
+            new BenchSuite(report, only, hosts, soak, image).run();
         } catch (Exception e) {
             report.failure(e);
             throw e;
@@ -91,6 +94,19 @@ public final class BenchSuite {
                 List<PullRun> runs = new ArrayList<>();
                 for (double rtt : new double[] {1, 200}) runs.add(pull(bed, seeder, key, rtt, 100));
                 report.latency(runs);
+            }
+            if (only.contains("boot") || only.contains("soak")) {
+                BootBench boot = new BootBench(bed, seeder);
+                if (only.contains("boot")) {
+                    List<BootBench.BootRun> runs = new ArrayList<>();
+                    for (double[] s : new double[][] {{20, 100}, {100, 10}}) {
+                        runs.add(boot.pullThenBoot(key, s[0], s[1]));
+                        runs.add(boot.lazy("lazy", key, s[0], s[1], true));
+                        runs.add(boot.lazy("lazy, no prefetch", key, s[0], s[1], false));
+                    }
+                    report.boot(runs);
+                }
+                if (only.contains("soak")) report.soak(boot.soak(key, soakCycles), soakCycles);
             }
             if (only.contains("swarm")) report.swarm(swarm(bed, seedNode, seeder, key));
         }
@@ -135,10 +151,11 @@ public final class BenchSuite {
         long t0 = System.nanoTime();
         List<CompletableFuture<Double>> pulls = new ArrayList<>();
         for (SporeDaemon h : hosts) {
+            // a thread each: the common pool has one thread on a 2-core box and would run the pulls one by one
             pulls.add(CompletableFuture.supplyAsync(() -> {
                 h.pull(key);
                 return (System.nanoTime() - t0) / 1e9;
-            }));
+            }, Thread::startVirtualThread));
         }
         double[] finish = new double[hosts.size()];
         for (int i = 0; i < finish.length; i++) finish[i] = pulls.get(i).get(30, TimeUnit.MINUTES);

@@ -18,13 +18,23 @@ final class Report {
     private final Path out;
     private final String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     private final String loadAtStart = load();
-    private final List<String> sections = new ArrayList<>();
+    private final Path sections;
     private String imageLine = "";
-    private String fuzz = "", resilience = "";
     private String failure = "";
 
     Report(Path out) throws IOException {
         this.out = Files.createDirectories(out);
+        this.sections = Files.createDirectories(out.resolve("sections"));
+    }
+
+    /**
+     * Saves one section as its own file under sections/: a run with --only replaces the sections it
+     * measured and keeps the others (on this slow box a full run takes long), each saying when it was measured.
+     */
+    private void section(String file, String text) throws IOException {
+        int nl = text.indexOf("\n\n");
+        String stamp = fmt("_Measured %s, load average %s, commit `%s`._\n\n", Instant.now().truncatedTo(ChronoUnit.SECONDS), load(), git());
+        Files.writeString(sections.resolve(file), text.substring(0, nl + 2) + stamp + text.substring(nl + 2));
     }
 
     void image(Path dir, String key, long stored, double shareSecs) {
@@ -40,7 +50,7 @@ final class Report {
                 + "a link-limited pull cannot beat it on this box.\n", ceiling.seconds(), ceiling.total() * 8 / ceiling.seconds() / 1e6));
         chart("slow-links.png", "Full pull of the ssh image over slow links", runs).write(out.resolve("slow-links.png"));
         s.append("\n![full pull over slow links](slow-links.png)\n");
-        sections.add(s.toString());
+        section("10-slow-links.md", s.toString());
     }
 
     void latency(List<BenchSuite.PullRun> runs) throws IOException {
@@ -52,7 +62,7 @@ final class Report {
         }
         chart("latency.png", "Full pull at 100 Mbit/s: 1 ms vs 200 ms RTT", runs).write(out.resolve("latency.png"));
         s.append("\n![latency tolerance](latency.png)\n");
-        sections.add(s.toString());
+        section("20-latency.md", s.toString());
     }
 
     private static void pullTable(StringBuilder s, List<BenchSuite.PullRun> runs) {
@@ -97,13 +107,61 @@ final class Report {
                 .line("goal: 1.5x image", BarChart.MARK, 1.5 * r.image() / 1e6)
                 .write(out.resolve("swarm-seeder.png"));
         s.append("\n![swarm finish times](swarm.png) ![seeder bytes](swarm-seeder.png)\n");
-        sections.add(s.toString());
+        section("50-swarm.md", s.toString());
+    }
+
+    void boot(List<BootBench.BootRun> runs) throws IOException {
+        StringBuilder s = new StringBuilder("## Boot: time to SSH-ready, lazy vs pull-then-boot\n\n");
+        s.append("`container boot KEY` on a fresh host daemon (its link emulated), run in the host's namespace; it returns once "
+                + "the machine's sshd accepts connections. Lazy: the daemon mounts the image with FUSE and fetches what is read "
+                + "(with prefetch: the rest in the background). Fetched: the host daemon's `bytesFetched` when boot returned.\n\n");
+        s.append("| link | mode | pull | boot to SSH-ready | total | fetched before SSH-ready | of the image | vs pull-then-boot |\n");
+        s.append("|---|---|---|---|---|---|---|---|\n");
+        List<String> links = new ArrayList<>();
+        List<String> modes = new ArrayList<>();
+        for (BootBench.BootRun r : runs) {
+            if (!links.contains(r.link())) links.add(r.link());
+            if (!modes.contains(r.mode())) modes.add(r.mode());
+            BootBench.BootRun base = runs.stream().filter(b -> b.link().equals(r.link()) && b.pullSeconds() > 0).findFirst().orElse(null);
+            if (r.error() != null) {
+                s.append(fmt("| %s | %s | failed: %s | | | | | |\n", r.link(), r.mode(), r.error().replace('|', '/')));
+                continue;
+            }
+            s.append(fmt("| %s | %s | %s | %.2f s | %.2f s | %.1f MB | %.1f%% | %s |\n", r.link(), r.mode(),
+                    r.pullSeconds() > 0 ? fmt("%.2f s", r.pullSeconds()) : "-", r.seconds(), r.total(), r.fetched() / 1e6,
+                    100.0 * r.fetched() / Math.max(1, r.image()),
+                    base == null || base == r || Double.isNaN(base.total()) ? "" : fmt("**%.1fx** faster", base.total() / r.total())));
+        }
+        s.append("\nGoals (issue 8): lazy at least 10x faster than the full pull at 100 Mbit/s; at most 3% of the image fetched before SSH-ready.\n");
+        BarChart c = new BarChart("Time to SSH-ready (s)", "seconds", links);
+        java.awt.Color[] colors = {BarChart.BASE, BarChart.SPORE, BarChart.OTHER, BarChart.MARK};
+        for (int m = 0; m < modes.size(); m++) {
+            String mode = modes.get(m);
+            double[] v = links.stream().mapToDouble(l -> runs.stream().filter(r -> r.link().equals(l) && r.mode().equals(mode))
+                    .mapToDouble(BootBench.BootRun::total).findFirst().orElse(Double.NaN)).toArray();
+            c.series(mode, colors[m % colors.length], v);
+        }
+        c.write(out.resolve("boot.png"));
+        s.append("\n![time to SSH-ready](boot.png)\n");
+        section("30-boot.md", s.toString());
+    }
+
+    void soak(List<BootBench.Sample> samples, int cycles) throws IOException {
+        StringBuilder s = new StringBuilder(fmt("## Soak: %d x boot / ssh / stop / rm on one host daemon\n\n", cycles));
+        s.append("Sampled after the cycle's `rm`: the daemon's open fds, threads and RSS (/proc), mounts under the testbed's "
+                + "directory (/proc/self/mountinfo) and veths in the host's namespace.\n\n");
+        s.append("| cycle | boot to SSH-ready | daemon fds | threads | RSS | mounts | veths |\n|---|---|---|---|---|---|---|\n");
+        for (BootBench.Sample x : samples) {
+            s.append(fmt("| %d | %.2f s | %d | %d | %d MB | %d | %d |\n", x.cycle(), x.bootSeconds(), x.fds(), x.threads(), x.rssKb() / 1024,
+                    x.mounts(), x.veths()));
+        }
+        section("40-soak.md", s.toString());
     }
 
     /** The output of tests/fuzz/run, verbatim. */
     void fuzz(Path file) throws IOException {
         if (file == null || !Files.exists(file)) return;
-        fuzz = "## Fuzzing (`tests/fuzz/run`)\n\n```\n" + Files.readString(file).strip() + "\n```\n";
+        section("70-fuzz.md", "## Fuzzing (`tests/fuzz/run`)\n\n```\n" + Files.readString(file).strip() + "\n```\n");
     }
 
     /** The Surefire XML report of ResilienceTest: one row per test, with what the tests printed. */
@@ -122,7 +180,7 @@ final class Report {
             List<String> lines = Files.readAllLines(txt).stream().filter(l -> l.startsWith("disk full:") || l.startsWith("partition:")).toList();
             if (!lines.isEmpty()) s.append("\n```\n").append(String.join("\n", lines)).append("\n```\n");
         }
-        resilience = s.toString();
+        section("60-resilience.md", s.toString());
     }
 
     void failure(Exception e) {
@@ -131,14 +189,15 @@ final class Report {
 
     void write() throws IOException {
         StringBuilder r = new StringBuilder("# Spore benchmarks and resilience (issue 8)\n\n");
-        r.append(fmt("Run %s to %s, commit `%s`, %s; %d CPUs, load average %s at the start and %s at the end.\n\n", started,
+        r.append(fmt("Last run %s to %s, commit `%s`, %s; %d CPUs, load average %s at the start and %s at the end. "
+                        + "Each section says when it was measured (`--only` re-measures some and keeps the others).\n\n", started,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), git(), kernel(), Runtime.getRuntime().availableProcessors(), loadAtStart, load()));
         r.append("""
                 **Read the figures with this in mind.** This box (2 cores) was shared with six other engineers \
                 building and testing at the same time, and every daemon, the link emulation and the client run on \
                 those same 2 cores: CPU, not the emulated links, is often the limit, so the figures are lower \
                 bounds of what Spore does on real hosts. The daemons are `./container daemon` processes, each in \
-                its own network namespace (`ip netns exec`), joined by veth pairs or TAP devices to a bridge in a \
+                its own network namespace (`nsenter --net=/run/netns/NS`, which keeps the mount namespace so the daemons' FUSE mounts are visible to `container boot`), joined by veth pairs or TAP devices to a bridge in a \
                 hub namespace.
 
                 **Links.** This kernel has no `sch_netem` (`CONFIG_NET_SCH_NETEM` is not set; `tbf` and `htb` \
@@ -149,23 +208,17 @@ final class Report {
 
                 """);
         if (!imageLine.isEmpty()) r.append(imageLine).append("\n\n");
-        for (String s : sections) r.append(s).append('\n');
-        r.append("""
-                ## Boot (lazy vs pull-then-boot, boot profile, bytes before SSH-ready, soak)
-
-                Not measured in this run: `container boot KEY` (daemon-side lazy mount) is being wired in `main`; \
-                these figures come once it lands.
-
-                """);
-        if (!resilience.isEmpty()) r.append(resilience).append('\n');
-        if (!fuzz.isEmpty()) r.append(fuzz).append('\n');
+        try (var files = Files.list(sections)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".md")).sorted().toList()) r.append(Files.readString(f).strip()).append("\n\n");
+        }
         if (!failure.isEmpty()) r.append(failure).append('\n');
         r.append("""
                 ## Reproduce
 
                 ```
                 tests/bench/run                       # everything: resilience tests, fuzzing, benchmarks; writes this file
-                tests/bench/run --only slow,latency   # some benchmarks (slow, latency, swarm), no tests, no fuzzing
+                tests/bench/run --only slow,latency   # some benchmarks (slow, latency, boot, soak, swarm), no tests, no fuzzing
+                tests/bench/run --soak 10 --swarm 8   # a shorter soak, a smaller swarm
                 mvn -B -o -pl tests -am verify -Dtest=ResilienceTest -Dsurefire.failIfNoSpecifiedTests=false
                 tests/fuzz/run --seconds 10
                 ```

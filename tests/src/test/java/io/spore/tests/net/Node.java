@@ -99,9 +99,13 @@ public final class Node {
         return wire;
     }
 
-    /** A command line that runs {@code cmd} inside this namespace. */
-    List<String> exec(List<String> cmd) {
-        List<String> all = new java.util.ArrayList<>(List.of("ip", "netns", "exec", ns));
+    /**
+     * A command line that runs {@code cmd} inside this network namespace. nsenter rather than
+     * {@code ip netns exec}: that one also unshares the mount namespace, and a daemon there would
+     * make its FUSE mounts where {@code container boot} and systemd-nspawn cannot see them.
+     */
+    public List<String> exec(List<String> cmd) {
+        List<String> all = new java.util.ArrayList<>(List.of("nsenter", "--net=/run/netns/" + ns, "--"));
         all.addAll(cmd);
         return all;
     }
@@ -114,13 +118,7 @@ public final class Node {
     }
 
     void destroy(List<String> errors) {
-        if (wire != null) {
-            try {
-                wire.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        if (wire != null) wire.close();
         Sh.quietly(errors, "ip", "netns", "del", ns);
     }
 }

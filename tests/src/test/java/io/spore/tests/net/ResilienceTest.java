@@ -42,7 +42,7 @@ class ResilienceTest {
     }
 
     private static CompletableFuture<JsonNode> pullAsync(SporeDaemon d, String key) {
-        return CompletableFuture.supplyAsync(() -> d.pull(key));
+        return CompletableFuture.supplyAsync(() -> d.pull(key), Thread::startVirtualThread);
     }
 
     private static void awaitFetched(SporeDaemon d, long bytes) throws Exception {

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
 
 /**
  * {@code ./container daemon} running inside a node's namespace
- * ({@code ip netns exec NS ./container ... daemon --listen /ip4/IP/tcp/4001}), talked to over its
+ * ({@code nsenter --net=/run/netns/NS ./container ... daemon --listen /ip4/IP/tcp/4001}), talked to over its
  * control socket (Unix sockets are not bound to a network namespace). Stopped or killed by its pid only.
  */
 public final class SporeDaemon {
@@ -55,7 +55,7 @@ public final class SporeDaemon {
         for (String b : bootstrap) args.addAll(List.of("--bootstrap", b));
         ProcessBuilder pb = new ProcessBuilder(node.exec(args)).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().remove("SPORE_CONFIG");
-        process = pb.start(); // ip netns exec execs the launcher, which execs java: this pid is the daemon's
+        process = pb.start(); // nsenter execs the launcher, which execs java: this pid is the daemon's
         BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
             try {
@@ -63,7 +63,7 @@ public final class SporeDaemon {
             } catch (IOException e) {
                 return null;
             }
-        });
+        }, Thread::startVirtualThread);
         String line;
         try {
             line = first.get(120, TimeUnit.SECONDS);
@@ -123,6 +123,11 @@ public final class SporeDaemon {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Sends SIGTERM without waiting (the testbed stops all its daemons at once, then waits). */
+    void terminate() {
+        if (process != null && process.isAlive()) process.destroy();
     }
 
     /** SIGTERM, then SIGKILL after 20 s. */

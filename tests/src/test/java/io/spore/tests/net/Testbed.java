@@ -46,6 +46,7 @@ public final class Testbed implements AutoCloseable {
     private final List<Node> nodes = new ArrayList<>();
     private final List<SporeDaemon> daemons = new ArrayList<>();
     private final List<Path> mounts = new ArrayList<>();
+    private final List<Runnable> onClose = new ArrayList<>();
     private boolean closed;
 
     private Testbed() throws IOException {
@@ -77,6 +78,12 @@ public final class Testbed implements AutoCloseable {
 
     public Path dir() { return dir; }
 
+    /** The random suffix every system-wide name of this testbed carries. */
+    public String suffix() { return suffix; }
+
+    /** Clean-up to run first when the testbed closes (machines to remove, say), newest first. */
+    public synchronized void onClose(Runnable r) { onClose.add(r); }
+
     /** A new namespace with one link to the hub and address 10.77.0.(n+1)/24. */
     public synchronized Node node(Link link) throws IOException {
         int i = nodes.size() + 1;
@@ -104,14 +111,36 @@ public final class Testbed implements AutoCloseable {
 
     public synchronized List<Node> nodes() { return List.copyOf(nodes); }
 
+    /** Mount points under {@code dir}, in mount order (from /proc/self/mountinfo). */
+    static List<String> mountsUnder(Path dir) {
+        List<String> out = new ArrayList<>();
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] f = l.split(" ");
+                if (f.length > 4 && f[4].startsWith(dir + "/")) out.add(f[4]);
+            }
+        } catch (IOException e) {
+            // no /proc: nothing to clean up
+        }
+        return out;
+    }
+
     /** The checkout's ./container. */
-    static Path container() { return Launcher.root().resolve("container"); }
+    public static Path container() { return Launcher.root().resolve("container"); }
 
     @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;
         List<String> errors = new ArrayList<>();
+        for (Runnable r : onClose.reversed()) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                errors.add(e.toString());
+            }
+        }
+        for (SporeDaemon d : daemons) d.terminate();
         for (SporeDaemon d : daemons) {
             try {
                 d.stop();
@@ -119,6 +148,8 @@ public final class Testbed implements AutoCloseable {
                 errors.add("stopping " + d.name + ": " + e);
             }
         }
+        // FUSE mounts a killed daemon left behind, deepest first, then our tmpfs
+        for (String m : mountsUnder(dir).reversed()) if (!mounts.contains(Path.of(m))) Sh.quietly(errors, "umount", "-l", m);
         for (Path m : mounts) Sh.quietly(errors, "umount", m.toString());
         for (Node n : nodes) n.destroy(errors);
         Sh.quietly(errors, "ip", "netns", "del", hub);

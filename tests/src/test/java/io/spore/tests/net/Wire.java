@@ -116,11 +116,15 @@ final class Wire implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         closed = true;
-        for (Direction d : new Direction[] {ab, ba}) {
-            d.reader.join(2000);
-            d.writer.join(2000);
+        try {
+            for (Direction d : new Direction[] {ab, ba}) {
+                d.reader.join(2000);
+                d.writer.join(2000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         Libc.close(fdA);
         Libc.close(fdB);
