@@ -65,7 +65,8 @@ public final class BenchSuite {
         report.fuzz(fuzz);
         report.resilience(resilience);
         try {
-            new BenchSuite(report, only, hosts, soak, image).run();
+            if (only.stream().anyMatch(Set.of("slow", "latency", "boot", "soak", "swarm")::contains))
+                new BenchSuite(report, only, hosts, soak, image).run();
         } catch (Exception e) {
             report.failure(e);
             throw e;
@@ -99,9 +100,16 @@ public final class BenchSuite {
                 BootBench boot = new BootBench(bed, seeder);
                 if (only.contains("boot")) {
                     List<BootBench.BootRun> runs = new ArrayList<>();
+                    String profiled = null;
+                    try {
+                        profiled = boot.recordProfile(key);
+                    } catch (Exception e) {
+                        log("recording a boot profile failed: %s", e.getMessage());
+                    }
                     for (double[] s : new double[][] {{20, 100}, {100, 10}}) {
                         runs.add(boot.pullThenBoot(key, s[0], s[1]));
                         runs.add(boot.lazy("lazy", key, s[0], s[1], true));
+                        if (profiled != null) runs.add(boot.lazy("lazy, boot profile", profiled, s[0], s[1], true));
                         runs.add(boot.lazy("lazy, no prefetch", key, s[0], s[1], false));
                     }
                     report.boot(runs);

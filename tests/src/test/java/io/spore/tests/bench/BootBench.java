@@ -100,6 +100,61 @@ final class BootBench {
         }
     }
 
+    /**
+     * Records a boot profile as a user would: {@code container mount --record-profile} of the image
+     * from the seeder's store, {@code container boot --lower} over that mount until SSH is ready, then
+     * unmount, which stores the profile and prints the key of the image with it; the seeder provides it.
+     */
+    String recordProfile(String imageKey) throws Exception {
+        Path mnt = Files.createDirectories(bed.dir().resolve("profile-mnt"));
+        Path machines = bed.dir().resolve("profile-machines");
+        Path out = bed.dir().resolve("profile-mount.out");
+        Process mount = new ProcessBuilder(Testbed.container().toString(), "--data-dir", seeder.dataDir.toString(), "mount",
+                "--no-prefetch", "--record-profile=3600", imageKey, mnt.toString())
+                .redirectOutput(out.toFile()).redirectError(bed.dir().resolve("profile-mount.err").toFile()).start();
+        bed.onClose(() -> {
+            try {
+                run(List.of("umount", "-l", mnt.toString()), 30);
+            } catch (IOException ignored) {
+                // not mounted any more
+            }
+            mount.destroyForcibly();
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + mnt + " ")) {
+            if (!mount.isAlive() || System.nanoTime() > deadline)
+                throw new IOException("container mount --record-profile did not mount: " + Files.readString(bed.dir().resolve("profile-mount.err")));
+            Thread.sleep(100);
+        }
+        Node n = bed.node(new Testbed.Link.Plain());
+        String name = "sp" + bed.suffix();
+        List<String> base = List.of(Testbed.container().toString(), "--data-dir", machines.toString());
+        List<String> boot = new ArrayList<>(base);
+        boot.addAll(List.of("boot", "--lower", mnt.toString(), "--name", name, "--bridge", "spbp" + bed.suffix(), "--pool", "10.88.0.0/24",
+                "--ssh-key", pub()));
+        List<String> rm = new ArrayList<>(base);
+        rm.addAll(List.of("rm", name));
+        bed.onClose(() -> {
+            try {
+                run(n.exec(rm), 120);
+            } catch (IOException ignored) {
+                // already removed
+            }
+        });
+        try {
+            run(n.exec(boot), 600);
+        } finally {
+            run(n.exec(rm), 120);
+        }
+        run(List.of(Testbed.container().toString(), "unmount", mnt.toString()), 120);
+        if (!mount.waitFor(120, TimeUnit.SECONDS)) throw new IOException("container mount did not end after unmount");
+        String profileKey = Files.readString(out).strip();
+        if (profileKey.isEmpty()) throw new IOException("container mount --record-profile printed no key: " + Files.readString(bed.dir().resolve("profile-mount.err")));
+        new io.spore.cli.daemon.ControlClient(seeder.socket).post("/v1/provide", java.util.Map.of("key", profileKey));
+        log("boot profile recorded: %s", profileKey);
+        return profileKey;
+    }
+
     /** Pull everything, then boot from the local store. */
     BootRun pullThenBoot(String imageKey, double rtt, double mbit) throws Exception {
         Host h = host(rtt, mbit);

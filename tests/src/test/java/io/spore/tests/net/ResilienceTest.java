@@ -5,6 +5,7 @@ import io.spore.tests.Launcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -18,7 +19,10 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * Faults between daemons in separate network namespaces (links shaped with tbf, or emulated by a
  * {@link Wire}), each test asserting what must still hold. Needs root, ip and /dev/net/tun.
+ * Tagged out of CI: 40-70 s each on the shared 2-core box; tests/bench/run runs them (or
+ * {@code mvn -pl tests -am verify -Dtest=ResilienceTest -Dspore.excludedGroups=none}).
  */
+@Tag("resilience")
 class ResilienceTest {
     private static final int MIB = 48;
     private Testbed bed;
