@@ -31,8 +31,17 @@ final class Report {
      * measured and keeps the others (on this slow box a full run takes long), each saying when it was measured.
      */
     private void section(String file, String text) throws IOException {
+        section(file, text, fmt("_Measured %s, load average %s, commit `%s`._\n\n", Instant.now().truncatedTo(ChronoUnit.SECONDS), load(), git()));
+    }
+
+    /** A section from another tool's output file: stamped with the file's time. */
+    private void section(String file, String text, Path from) throws IOException {
+        section(file, text, fmt("_From `%s`, written %s (commit `%s` now)._\n\n", from.getFileName(),
+                Files.getLastModifiedTime(from).toInstant().truncatedTo(ChronoUnit.SECONDS), git()));
+    }
+
+    private void section(String file, String text, String stamp) throws IOException {
         int nl = text.indexOf("\n\n");
-        String stamp = fmt("_Measured %s, load average %s, commit `%s`._\n\n", Instant.now().truncatedTo(ChronoUnit.SECONDS), load(), git());
         Files.writeString(sections.resolve(file), text.substring(0, nl + 2) + stamp + text.substring(nl + 2));
     }
 
@@ -148,7 +157,8 @@ final class Report {
     void soak(List<BootBench.Sample> samples, int cycles) throws IOException {
         StringBuilder s = new StringBuilder(fmt("## Soak: %d x boot / ssh / stop / rm on one host daemon\n\n", cycles));
         s.append("Sampled after the cycle's `rm`: the daemon's open fds, threads and RSS (/proc), mounts under the testbed's "
-                + "directory (/proc/self/mountinfo) and veths in the host's namespace.\n\n");
+                + "directory (/proc/self/mountinfo: the daemon's FUSE mount and the machines' overlays) and veths in the host's "
+                + "namespace (1 is the host's own link to the hub; each machine adds one while it runs).\n\n");
         s.append("| cycle | boot to SSH-ready | daemon fds | threads | RSS | mounts | veths |\n|---|---|---|---|---|---|---|\n");
         for (BootBench.Sample x : samples) {
             s.append(fmt("| %d | %.2f s | %d | %d | %d MB | %d | %d |\n", x.cycle(), x.bootSeconds(), x.fds(), x.threads(), x.rssKb() / 1024,
@@ -160,7 +170,7 @@ final class Report {
     /** The output of tests/fuzz/run, verbatim. */
     void fuzz(Path file) throws IOException {
         if (file == null || !Files.exists(file)) return;
-        section("70-fuzz.md", "## Fuzzing (`tests/fuzz/run`)\n\n```\n" + Files.readString(file).strip() + "\n```\n");
+        section("70-fuzz.md", "## Fuzzing (`tests/fuzz/run`)\n\n```\n" + Files.readString(file).strip() + "\n```\n", file);
     }
 
     /** The Surefire XML report of ResilienceTest: one row per test, with what the tests printed. */
@@ -182,7 +192,7 @@ final class Report {
             List<String> lines = Files.readAllLines(txt).stream().filter(l -> l.startsWith("disk full:") || l.startsWith("partition:")).toList();
             if (!lines.isEmpty()) s.append("\n```\n").append(String.join("\n", lines)).append("\n```\n");
         }
-        section("60-resilience.md", s.toString());
+        section("60-resilience.md", s.toString(), xml);
     }
 
     void failure(Exception e) {
