@@ -201,7 +201,7 @@ final class Report {
 
     void write() throws IOException {
         StringBuilder r = new StringBuilder("# Spore benchmarks and resilience (issue 8)\n\n");
-        r.append(fmt("Last run %s to %s, commit `%s`, %s; %d CPUs, load average %s at the start and %s at the end. "
+        r.append(fmt("Assembled by the run of %s to %s, commit `%s`, %s; %d CPUs, load average %s at its start and %s at its end. "
                         + "Each section says when it was measured (`--only` re-measures some and keeps the others).\n\n", started,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), git(), kernel(), Runtime.getRuntime().availableProcessors(), loadAtStart, load()));
         r.append("""
