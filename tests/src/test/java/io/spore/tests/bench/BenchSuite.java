@@ -25,7 +25,8 @@ public final class BenchSuite {
         double linkBound() { return mbit == 0 ? 0 : total * 8 / (mbit * 1e6); }
     }
 
-    record SwarmRun(int hosts, double mbit, double single, double[] finish, long seederServed, long image, long fetchedTotal) {}
+    /** {@code finish}: seconds each host took, NaN for a host whose pull failed (its message in {@code failures}). */
+    record SwarmRun(int hosts, double mbit, double single, double[] finish, long seederServed, long image, long fetchedTotal, List<String> failures) {}
 
     private final Report report;
     private final Set<String> only;
@@ -166,13 +167,22 @@ public final class BenchSuite {
             }, Thread::startVirtualThread));
         }
         double[] finish = new double[hosts.size()];
-        for (int i = 0; i < finish.length; i++) finish[i] = pulls.get(i).get(30, TimeUnit.MINUTES);
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < finish.length; i++) {
+            try {
+                finish[i] = pulls.get(i).get(30, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.ExecutionException e) {
+                finish[i] = Double.NaN;
+                failures.add(hosts.get(i) + ": " + e.getCause().getMessage());
+                log("swarm: the pull on %s failed: %s", hosts.get(i), e.getCause().getMessage());
+            }
+        }
         long seederServed = seeder.status().path("bytesServed").asLong() - served;
         long fetched = 0;
         for (SporeDaemon h : hosts) fetched += h.status().path("bytesFetched").asLong();
         for (SporeDaemon h : hosts) h.stop();
-        SwarmRun r = new SwarmRun(hosts.size(), mbit, single, finish, seederServed, image, fetched);
-        double last = Arrays.stream(finish).max().orElse(0);
+        SwarmRun r = new SwarmRun(hosts.size(), mbit, single, finish, seederServed, image, fetched, failures);
+        double last = Arrays.stream(finish).filter(f -> !Double.isNaN(f)).max().orElse(Double.NaN);
         log("swarm: %d hosts, last done at %.2f s (%.2fx one host alone), seeder sent %.1f MB = %.2fx the image",
                 r.hosts, last, last / single, seederServed / 1e6, (double) seederServed / image);
         return r;

@@ -91,8 +91,8 @@ final class Report {
     }
 
     void swarm(BenchSuite.SwarmRun r) throws IOException {
-        double[] sorted = r.finish().clone();
-        Arrays.sort(sorted);
+        double[] sorted = Arrays.stream(r.finish()).filter(f -> !Double.isNaN(f)).sorted().toArray();
+        if (sorted.length == 0) sorted = new double[] {Double.NaN};
         double last = sorted[sorted.length - 1];
         StringBuilder s = new StringBuilder(fmt("## Swarm: 1 seeder, %d hosts pulling at once (every link %.0f Mbit/s, tbf)\n\n", r.hosts(), r.mbit()));
         s.append("Hosts bootstrap to the seeder only and find each other by mDNS on the bridge (and the DHT).\n\n");
@@ -103,6 +103,8 @@ final class Report {
         s.append(fmt("| seeder sent | %.1f MB = **%.2fx** the image (%.1f MB) | at most 1.5x |\n", r.seederServed() / 1e6,
                 (double) r.seederServed() / r.image(), r.image() / 1e6));
         s.append(fmt("| all hosts fetched | %.1f MB (%d x the image = %.1f MB) | |\n", r.fetchedTotal() / 1e6, r.hosts(), r.hosts() * r.image() / 1e6));
+        s.append(fmt("| pulls that failed | %d of %d | 0 |\n", r.failures().size(), r.hosts()));
+        if (!r.failures().isEmpty()) s.append("\n```\n").append(String.join("\n", r.failures())).append("\n```\n");
         List<String> cats = new ArrayList<>();
         for (int i = 0; i < sorted.length; i++) cats.add(String.valueOf(i + 1));
         new BarChart(fmt("Swarm of %d: time each host finished (sorted)", r.hosts()), "seconds", cats)
