@@ -1,0 +1,124 @@
+package io.spore.tests.net;
+
+import java.io.IOException;
+import java.util.List;
+
+/** One network namespace of a {@link Testbed}, linked to the hub's bridge. */
+public final class Node {
+    final Testbed bed;
+    final int index;
+    final String ns;
+    final String ip;
+    final Testbed.Link link;
+    private Wire wire;
+
+    Node(Testbed bed, int index, String ns, String ip, Testbed.Link link) {
+        this.bed = bed;
+        this.index = index;
+        this.ns = ns;
+        this.ip = ip;
+        this.link = link;
+    }
+
+    public String ip() { return ip; }
+
+    public String namespace() { return ns; }
+
+    void create() throws IOException {
+        Sh.run("ip", "netns", "add", ns);
+        Sh.run("ip", "-n", ns, "link", "set", "lo", "up");
+        String port = "p" + index;
+        switch (link) {
+            case Testbed.Link.Plain p -> veth(port);
+            case Testbed.Link.Shaped s -> {
+                veth(port);
+                tbf(ns, "eth0", s.mbit());
+                tbf(bed.hub, port, s.mbit());
+            }
+            case Testbed.Link.Emulated e -> {
+                // The TAPs are made and opened here (root namespace), then moved: the open fds follow them.
+                String a = "sta" + index + bed.suffix, b = "stb" + index + bed.suffix;
+                int fdA = Libc.openTap(a);
+                int fdB;
+                try {
+                    fdB = Libc.openTap(b);
+                } catch (IOException ex) {
+                    Libc.close(fdA);
+                    throw ex;
+                }
+                wire = new Wire(fdA, fdB, 0, 0, ns);
+                wire.set(e.rttMillis(), e.mbit());
+                Sh.run("ip", "link", "set", a, "netns", ns);
+                Sh.run("ip", "-n", ns, "link", "set", a, "name", "eth0");
+                Sh.run("ip", "link", "set", b, "netns", bed.hub);
+                Sh.run("ip", "-n", bed.hub, "link", "set", b, "name", port);
+            }
+        }
+        Sh.run("ip", "-n", bed.hub, "link", "set", port, "master", "br0");
+        Sh.run("ip", "-n", bed.hub, "link", "set", port, "up");
+        Sh.run("ip", "-n", ns, "addr", "add", ip + "/24", "dev", "eth0");
+        Sh.run("ip", "-n", ns, "link", "set", "eth0", "up");
+    }
+
+    private void veth(String port) throws IOException {
+        Sh.run("ip", "-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", port, "netns", bed.hub);
+    }
+
+    private static void tbf(String ns, String dev, double mbit) throws IOException {
+        // burst: at least 2 ms of traffic so the token bucket does not starve at kernel timer granularity
+        long burst = Math.max(32 * 1024, (long) (mbit * 1e6 / 8 * 0.002));
+        Sh.run("ip", "netns", "exec", ns, "tc", "qdisc", "replace", "dev", dev, "root", "tbf", "rate", mbit + "mbit",
+                "burst", String.valueOf(burst), "latency", "100ms");
+    }
+
+    /** Shapes a veth link with tbf at {@code mbit} both ways (replacing any shaping before). */
+    public void shape(double mbit) throws IOException {
+        if (link instanceof Testbed.Link.Emulated) throw new IllegalStateException(ns + " has an emulated link: use setLink");
+        tbf(ns, "eth0", mbit);
+        tbf(bed.hub, "p" + index, mbit);
+    }
+
+    /** Changes an emulated link: RTT in ms, rate in Mbit/s. */
+    public void setLink(double rttMillis, double mbit) {
+        requireWire().set(rttMillis, mbit);
+    }
+
+    /** Drops every frame in both directions (netem loss 100%) until {@link #heal}. */
+    public void partition() {
+        requireWire().cut = true;
+    }
+
+    public void heal() {
+        requireWire().cut = false;
+    }
+
+    public long framesDropped() { return wire == null ? 0 : wire.framesDropped(); }
+
+    private Wire requireWire() {
+        if (wire == null) throw new IllegalStateException(ns + " has no emulated link: create it with Link.Emulated");
+        return wire;
+    }
+
+    /**
+     * A command line that runs {@code cmd} inside this network namespace. nsenter rather than
+     * {@code ip netns exec}: that one also unshares the mount namespace, and a daemon there would
+     * make its FUSE mounts where {@code container boot} and systemd-nspawn cannot see them.
+     */
+    public List<String> exec(List<String> cmd) {
+        List<String> all = new java.util.ArrayList<>(List.of("nsenter", "--net=/run/netns/" + ns, "--"));
+        all.addAll(cmd);
+        return all;
+    }
+
+    public SporeDaemon daemon(String name, List<String> bootstrap, String extraYaml) throws IOException {
+        SporeDaemon d = new SporeDaemon(this, name, extraYaml);
+        bed.register(d);
+        d.start(bootstrap);
+        return d;
+    }
+
+    void destroy(List<String> errors) {
+        if (wire != null) wire.close();
+        Sh.quietly(errors, "ip", "netns", "del", ns);
+    }
+}
