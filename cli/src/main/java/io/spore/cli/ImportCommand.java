@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-@Command(name = "import", header = "Import a Docker or OCI image (docker save archive, OCI archive or layout) and print its key.",
+@Command(name = "import", header = "Import a Docker or OCI image archive and print its key.",
         description = {"Applies the image's layers in order (whiteouts and opaque directories included) into one image, "
                 + "after checking every blob against its digest. Prints the key (bafy...) on stdout and a summary on stderr.",
                 "The image config (Entrypoint, Cmd, Env, WorkingDir) is shown with --json but not stored: the image format holds "

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 import java.util.List;
 
-@Command(name = "ls", mixinStandardHelpOptions = true, header = "List machines: name, image, state, address, how much of the image is here, uptime.")
+@Command(name = "ls", mixinStandardHelpOptions = true, header = "List machines: name, image, state, address, fetched, uptime.")
 final class LsCommand extends BaseCommand {
     @Override
     public Integer call() {

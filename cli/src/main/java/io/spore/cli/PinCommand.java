@@ -11,7 +11,7 @@ import java.util.Map;
 
 /** {@code container pin ...}: images that garbage collection and the cache limit must keep. */
 @Command(name = "pin",
-        header = "Keep images in the store: shared, pulled and booted images are pinned already.",
+        header = "List, add and remove pins: the images gc must keep.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {PinCommand.Add.class, PinCommand.Rm.class, PinCommand.Ls.class})
 final class PinCommand implements Runnable {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-@Command(name = "publish", header = "Point a name at an image: sign a record, store it and put it on the DHT.",
+@Command(name = "publish", header = "Point a name at an image with a signed record, on the DHT too.",
         description = "The record's sequence is one above the highest known, so it replaces every earlier one. "
                 + "The daemon signs it again before it expires.")
 final class PublishCommand extends BaseCommand {
