@@ -58,8 +58,12 @@ final class BootCommand extends BaseCommand {
     @Option(names = "--pool", paramLabel = "CIDR", description = "Address pool (default: env SPORE_POOL or " + Machines.DEFAULT_POOL + ").")
     String pool;
 
+    @Option(names = "--vm", description = "Boot in the Spore OS VM ('container vm up') over SSH, progress shown here; 'container ssh NAME' then reaches it through the VM.")
+    boolean vm;
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException, InterruptedException {
+        if (vm) return VmMachines.run(this, VmMachines.argsAfter(spec, "boot", "--vm"));
         if (key != null) {
             throw new UserException("booting from a key needs the daemon: not wired yet; boot a local root directory with --lower DIR");
         }

@@ -42,7 +42,7 @@ class SporeOsVmTest {
             System.out.println("vm up: " + up);
             String json = up.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
             String ip = json.replaceAll(".*\"ip\":\"([0-9.]+)\".*", "$1");
-            assertTrue(ip.startsWith("10.77.0."), json);
+            assertTrue(ip.startsWith("10.78.0."), json);
             String leases = Files.readString(data.resolve("vm/leases"));
             assertTrue(leases.contains(" " + ip + " " + host + " "), "dnsmasq leased " + ip + " to " + host + ": " + leases);
 
