@@ -1,5 +1,6 @@
 package io.spore.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.spore.nspawn.MachineInfo;
 import io.spore.nspawn.MachineSpec;
 import io.spore.nspawn.Machines;
@@ -16,14 +17,14 @@ import java.util.List;
 
 @Command(name = "boot", mixinStandardHelpOptions = true, header = "Boot a container and wait until it takes SSH.",
         description = {
-                "Puts a writable layer over the image (overlayfs), gives the machine an address on the",
-                "host bridge, writes your SSH keys into root's authorized_keys, boots its init with",
+                "Has the daemon mount the image lazily (blocks are fetched from peers as they are read),",
+                "puts a writable layer over it (overlayfs), gives the machine an address on the host",
+                "bridge, writes your SSH keys into root's authorized_keys, boots its init with",
                 "systemd-nspawn, and returns once its sshd accepts connections.",
                 "",
-                "For now the image must be a local directory given with --lower DIR (a root file system",
-                "with /sbin/init); booting from a key needs the daemon and is not wired yet."})
+                "--lower DIR boots a local root directory instead of a key (no daemon needed)."})
 final class BootCommand extends BaseCommand {
-    @Parameters(arity = "0..1", paramLabel = "KEY", description = "Image key (bafy... or k51...): not wired yet, use --lower.")
+    @Parameters(arity = "0..1", paramLabel = "KEY", description = "Image key (bafy...) as 'container share' printed it.")
     String key;
 
     @Option(names = "--lower", paramLabel = "DIR", description = "Boot this local root directory (read-only; writes go to the machine's own layer).")
@@ -34,6 +35,9 @@ final class BootCommand extends BaseCommand {
 
     @Option(names = "--no-wait", description = "Return once started, without waiting for SSH.")
     boolean noWait;
+
+    @Option(names = "--no-prefetch", description = "Fetch only what the machine reads: no background download of the rest of the image.")
+    boolean noPrefetch;
 
     @Option(names = "--memory", paramLabel = "SIZE", description = "Memory limit, such as 512M or 2G (needs cgroup v2).")
     String memory;
@@ -64,30 +68,133 @@ final class BootCommand extends BaseCommand {
     @Override
     public Integer call() throws java.io.IOException, InterruptedException {
         if (vm) return VmMachines.run(this, VmMachines.argsAfter(spec, "boot", "--vm"));
-        if (key != null) {
-            throw new UserException("booting from a key needs the daemon: not wired yet; boot a local root directory with --lower DIR");
+        if (key != null && lower != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give an image KEY or --lower DIR, not both");
         }
-        if (lower == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give an image: --lower DIR (a local root directory)");
+        if (key == null && lower == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give an image: its KEY (from 'container share') or --lower DIR");
         }
-        String n = name != null ? name : defaultName(lower);
         long mem = memory == null ? 0 : MachineSpec.parseSize(memory);
-        MachineSpec ms = new MachineSpec(lower.toAbsolutePath().normalize().toString(), mem, cpus, binds, network, keys());
+        List<String> sshKeys = keys();
         Machines machines = MachinesAccess.open(this, bridge, pool);
         long t0 = System.nanoTime();
-        MachineInfo m = machines.create(n, lower, ms, !noWait);
-        long ms2 = (System.nanoTime() - t0) / 1_000_000;
+        DaemonImages images = key == null ? null : new DaemonImages(socket());
+        Path dir;
+        String label;
+        if (images != null) {
+            progress("container: mounting " + key + " (lazily, through the daemon)");
+            DaemonImages.Mounted mounted = images.mount(key, !noPrefetch);
+            dir = mounted.dir();
+            label = mounted.key();
+        } else {
+            dir = lower.toAbsolutePath().normalize();
+            label = dir.toString();
+        }
+        long mountMillis = (System.nanoTime() - t0) / 1_000_000;
+        String n = name != null ? name : defaultName(images != null ? label.substring(Math.max(0, label.length() - 8)) : dir.getFileName() == null ? "m" : dir.getFileName().toString());
+        MachineSpec ms = new MachineSpec(label, mem, cpus, binds, network, sshKeys);
+        MachineInfo m;
+        try {
+            m = machines.create(n, dir, ms, false);
+        } catch (RuntimeException e) {
+            if (images != null) releaseQuietly(images, dir, machines);
+            throw e;
+        }
+        if (!noWait) {
+            try {
+                m = awaitReady(machines, n, images, dir);
+            } catch (RuntimeException e) {
+                try {
+                    machines.rm(n);
+                } catch (RuntimeException ignored) {
+                    // the boot error below is the one to show
+                }
+                if (images != null) releaseQuietly(images, dir, machines);
+                throw e;
+            }
+        }
+        long bootMillis = (System.nanoTime() - t0) / 1_000_000;
+        JsonNode fig = images == null ? null : images.figures().get(dir);
         if (json()) {
             var o = MachinesAccess.json(m);
-            o.put("bootMillis", ms2);
+            o.put("bootMillis", bootMillis);
+            o.put("mountMillis", mountMillis);
+            if (fig != null) {
+                o.put("bytesFetched", fig.path("bytesFetched").asLong());
+                o.put("bytesLocal", fig.path("bytesLocal").asLong());
+                o.put("imageBytes", fig.path("imageBytes").asLong());
+            }
             out().println(MachinesAccess.toJson(o));
         } else {
-            out().printf("%s %s at %s (%s, %d ms)%n", m.name(), noWait ? "started" : "is up", m.address(),
-                    noWait ? "not waiting for SSH" : "SSH ready", ms2);
+            out().printf("%s %s at %s (%s, %.1f s)%n", m.name(), noWait ? "started" : "is up", m.address(),
+                    noWait ? "not waiting for SSH" : "SSH ready", bootMillis / 1000.0);
+            if (fig != null) out().println("   " + fetched(fig));
             out().printf("connect: container ssh %s%s%n", m.name(),
                     m.address().equals("host") ? "" : "   (or ssh root@" + m.address() + ")");
         }
         return ExitCode.OK;
+    }
+
+    /** Waits for SSH; meanwhile shows how much of the image has been fetched. */
+    private MachineInfo awaitReady(Machines machines, String n, DaemonImages images, Path dir) {
+        if (images == null) return machines.awaitReady(n);
+        boolean tty = System.console() != null;
+        Thread shower = Thread.ofVirtual().start(() -> {
+            long last = System.nanoTime();
+            try {
+                while (true) {
+                    Thread.sleep(tty ? 300 : 1000);
+                    JsonNode fig = images.figures().get(dir);
+                    if (fig == null) continue;
+                    if (tty) {
+                        err().print("\rcontainer: booting " + n + ": " + fetched(fig) + "\033[K");
+                        err().flush();
+                    } else if (System.nanoTime() - last > 5_000_000_000L) {
+                        last = System.nanoTime();
+                        err().println("container: booting " + n + ": " + fetched(fig));
+                        err().flush();
+                    }
+                }
+            } catch (InterruptedException | RuntimeException done) {
+                // the boot finished (or the daemon went away: the boot reports that)
+            }
+        });
+        try {
+            return machines.awaitReady(n);
+        } finally {
+            shower.interrupt();
+            try {
+                shower.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (tty) {
+                err().print("\r\033[K");
+                err().flush();
+            }
+        }
+    }
+
+    static String fetched(JsonNode fig) {
+        long local = fig.path("bytesLocal").asLong(), total = Math.max(1, fig.path("imageBytes").asLong());
+        return String.format("%s of the image's %s here (%.1f%%), %s read on demand", Progress.size(local), Progress.size(total),
+                100.0 * local / total, Progress.size(fig.path("bytesFetched").asLong()));
+    }
+
+    private static void releaseQuietly(DaemonImages images, Path dir, Machines machines) {
+        try {
+            images.releaseIfUnused(dir, machines);
+        } catch (RuntimeException ignored) {
+            // the mount stays; 'container unmount' removes it
+        }
+    }
+
+    /** A step shown on a terminal only: without one, output is the result or a one-line error. */
+    private void progress(String line) {
+        if (!json() && System.console() != null) {
+            err().println(line);
+            err().flush();
+        }
     }
 
     private List<String> keys() {
@@ -121,9 +228,8 @@ final class BootCommand extends BaseCommand {
         }
     }
 
-    static String defaultName(Path lower) {
-        Path f = lower.toAbsolutePath().normalize().getFileName();
-        String base = (f == null ? "m" : f.toString()).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    static String defaultName(String from) {
+        String base = from.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
         base = base.replaceAll("^-+", "");
         if (base.isEmpty()) base = "m";
         if (base.length() > 40) base = base.substring(0, 40);

@@ -1,112 +1,247 @@
 package io.spore.cli;
 
-import io.spore.image.Image;
-import io.spore.image.posix.Exporter;
-import io.spore.image.posix.Importer;
-import io.spore.image.posix.Posix;
-import io.spore.image.posix.TreeSnapshot;
-import io.spore.p2p.blockstore.BlockStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spore.cli.daemon.ControlClient;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import java.util.stream.Stream;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
-@Command(name = "demo", header = "Share and export a small built-in tree, then compare the two.",
-        description = "Works in a temporary directory (its own block store, not --data-dir) and removes it afterwards.")
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "Build a small Debian image, share it from one daemon, boot it lazily on another, run a command over SSH.",
+        description = {
+                "Everything happens on this machine, on loopback, in a temporary directory that is removed",
+                "afterwards: daemon A shares the image, daemon B (bootstrapped to A) mounts it lazily and",
+                "boots it with systemd-nspawn, then a command runs in it over SSH. Prints what was fetched",
+                "against the image's size and how long each step took. Needs root.",
+                "",
+                "The image is Debian bookworm minbase with systemd and openssh-server, built once with",
+                "debootstrap (a few minutes) and kept in " + "/var/cache/spore/demo-rootfs" + "."})
 final class DemoCommand extends BaseCommand {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--rootfs", paramLabel = "DIR", description = "Boot this root directory (with /sbin/init and sshd) instead of the built-in image.")
+    Path rootfs;
+
+    @Option(names = "--keep", description = "Leave the machine and daemons running (and the temporary directory) to look around.")
+    boolean keep;
+
     @Override
     public Integer call() throws Exception {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new UserException("the demo mounts, makes network namespaces and boots containers: run it as root");
+        }
         PrintWriter o = out();
-        Path work = Files.createTempDirectory("spore-demo-");
+        o.println("Spore demo: build a small Debian image, share it from daemon A, boot it lazily on daemon B, run a command in it over SSH.");
+        o.flush();
+        Path image = image(o);
+        Path work = Files.createTempDirectory(Path.of("/tmp"), "spore-demo-"); // short: Unix socket paths stay under 108 bytes
+        List<Child> daemons = new ArrayList<>();
+        String machine = null;
+        Path bData = work.resolve("b");
+        Path bSock = work.resolve("b.sock");
+        boolean ok = false;
         try {
-            Path tree = work.resolve("tree"), data = work.resolve("data"), copy = work.resolve("export");
-            int made = build(tree);
-            o.printf("1. built a small tree in %s: %d paths (files, a directory tree, a symlink, a hard link, a fifo%s)%n",
-                    tree, made, isRoot() ? ", owners and setuid" : "");
             long t0 = System.nanoTime();
-            Importer.Result r;
-            try (BlockStore store = StoreFactory.open(data)) {
-                r = Importer.importTree(LocalImages.bytes(tree), store, Runtime.getRuntime().availableProcessors());
-                double share = (System.nanoTime() - t0) / 1e9;
-                var s = r.stats();
-                o.printf("2. shared it into the block store %s: key %s%n", data.resolve("blocks"), r.root());
-                o.printf("   %d entries, %d bytes of content in %d chunks, %d bytes stored (%.0f%%), %.2f s%n",
-                        s.entries(), s.contentBytes(), s.chunks(), s.storedBytes(),
-                        100.0 * s.storedBytes() / Math.max(1, s.contentBytes()), share);
-                long t1 = System.nanoTime();
-                Image image = Image.open(store, r.root());
-                Exporter.export(image, store, LocalImages.bytes(copy));
-                o.printf("3. exported the key to %s in %.2f s%n", copy, (System.nanoTime() - t1) / 1e9);
+            Child a = Child.start(work, "a", List.of());
+            daemons.add(a);
+            Child b = Child.start(work, "b", List.of(a.address));
+            daemons.add(b);
+            o.printf("2. started daemon A (seeder) and daemon B (booter) on 127.0.0.1, B bootstrapped to A: %.1f s%n", secs(t0));
+            o.flush();
+
+            t0 = System.nanoTime();
+            JsonNode shared = new ControlClient(a.socket).stream("/v1/share",
+                    Map.of("path", image.toString(), "threads", Runtime.getRuntime().availableProcessors()), ev -> {});
+            String key = shared.path("key").asText();
+            o.printf("3. A shared the image: key %s%n   %d files and directories, %s in %d chunks, %s stored, %.1f s%n", key,
+                    shared.path("entries").asLong(), Progress.size(shared.path("contentBytes").asLong()), shared.path("chunks").asLong(),
+                    Progress.size(shared.path("storedBytes").asLong()), secs(t0));
+            o.flush();
+
+            Path id = work.resolve("id");
+            exec("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "spore-demo", "-f", id.toString());
+            String sfx = String.format("%04x", ThreadLocalRandom.current().nextInt(1 << 16));
+            var r = ThreadLocalRandom.current();
+            String pool = "10." + (200 + r.nextInt(50)) + "." + r.nextInt(256) + ".0/24";
+            machine = "demo-" + sfx;
+            t0 = System.nanoTime();
+            Captured boot = cli("--data-dir", bData.toString(), "--socket", bSock.toString(), "--json", "boot", key, "--name", machine,
+                    "--no-prefetch", "--ssh-key", id + ".pub", "--bridge", "spdemo" + sfx, "--pool", pool);
+            if (boot.code != 0) {
+                machine = null;
+                throw new UserException("the boot on daemon B failed: " + boot.err.strip().replace("container: error: ", ""));
             }
-            TreeSnapshot a = TreeSnapshot.of(LocalImages.bytes(tree)), b = TreeSnapshot.of(LocalImages.bytes(copy));
-            List<String> diff = a.diff(b, 10);
-            if (!diff.isEmpty()) {
-                diff.forEach(d -> err().println("  " + d));
-                throw new UserException("the export differs from the shared tree (differences above): please report this");
+            JsonNode m = JSON.readTree(boot.out);
+            long local = m.path("bytesLocal").asLong(), total = Math.max(1, m.path("imageBytes").asLong());
+            o.printf("4. B booted it lazily (FUSE over Bitswap from A, overlayfs, systemd-nspawn): %s at %s, SSH ready in %.1f s%n",
+                    machine, m.path("address").asText(), secs(t0));
+            o.printf("   fetched %s of the image's %s (%.1f%%) before SSH was ready%n", Progress.size(local), Progress.size(total), 100.0 * local / total);
+            o.flush();
+
+            t0 = System.nanoTime();
+            String said = ssh(id, m.path("address").asText(), "grep PRETTY_NAME /etc/os-release; uname -sr");
+            o.printf("5. ran over SSH in the machine (%.1f s):%n", secs(t0));
+            said.lines().forEach(l -> o.println("   " + l));
+            o.flush();
+            if (keep) {
+                o.printf("Kept: 'container --data-dir %s --socket %s ssh %s -i %s', daemons pids %d and %d, files in %s%n",
+                        bData, bSock, machine, id, a.process.pid(), b.process.pid(), work);
             }
-            o.printf("4. compared the two trees path by path (type, mode, owner, mtime ns, size, target, xattrs, sha256,"
-                    + " hard links): %d paths, identical%n", a.paths());
-            o.println("Next: 'container share DIR' shares a root filesystem; booting it arrives with 'container boot'.");
+            ok = true;
             return ExitCode.OK;
         } finally {
-            delete(work);
-            o.printf("5. removed %s%n", work);
-            o.flush();
-        }
-    }
-
-    private static boolean isRoot() { return "root".equals(System.getProperty("user.name")); }
-
-    /** A tree with a bit of everything a non-root user can make too. */
-    private static int build(Path t) throws IOException {
-        Files.createDirectories(t.resolve("etc"));
-        Files.createDirectories(t.resolve("usr/bin"));
-        Files.createDirectories(t.resolve("var/empty"));
-        Files.writeString(t.resolve("etc/hostname"), "spore-demo\n");
-        Files.writeString(t.resolve("etc/motd"), "Welcome to a tree that went through a content-addressed store.\n");
-        Random rnd = new Random(42);
-        byte[] big = new byte[600_000];
-        for (int i = 0; i < big.length; i += 16) {
-            String line = "line " + rnd.nextInt(1000) + "\n"; // compressible, not constant
-            byte[] b = line.getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(b, 0, big, i, Math.min(b.length, big.length - i));
-        }
-        Files.write(t.resolve("usr/bin/tool"), big);
-        for (int i = 0; i < 20; i++) Files.writeString(t.resolve("etc/conf-" + i), "key" + i + "=value" + i + "\n");
-        Files.write(t.resolve("empty"), new byte[0]);
-        Files.createSymbolicLink(t.resolve("usr/bin/alias"), Path.of("tool"));
-        Files.createLink(t.resolve("etc/hostname.link"), t.resolve("etc/hostname"));
-        byte[] dir = LocalImages.bytes(t);
-        int fd = Posix.open(dir, Posix.O_RDONLY | Posix.O_DIRECTORY);
-        try {
-            Posix.mkfifoat(fd, "fifo".getBytes(), 0640, "fifo".getBytes());
-            if (isRoot()) {
-                Posix.lchownat(fd, "usr/bin/tool".getBytes(), 0, 0, "tool".getBytes());
-                Posix.chmodat(fd, "usr/bin/tool".getBytes(), 04755, "tool".getBytes());
-                Posix.lchownat(fd, "etc/motd".getBytes(), 1000, 1000, "motd".getBytes());
+            if (!keep || !ok) {
+                long t0 = System.nanoTime();
+                if (machine != null) cli("--data-dir", bData.toString(), "--socket", bSock.toString(), "rm", machine);
+                for (int i = daemons.size() - 1; i >= 0; i--) daemons.get(i).stop();
+                if (!ok) {
+                    for (Child d : daemons) {
+                        err().println("container: daemon " + d.name + "'s log ends with:");
+                        d.tail(10).forEach(l -> err().println("  " + l));
+                    }
+                }
+                DemoImage.removeTree(work);
+                o.printf("%scleaned up: machine removed, daemons stopped, %s removed (%.1f s)%n", ok ? "6. " : "", work, secs(t0));
+                o.flush();
             }
-        } finally {
-            Posix.close(fd);
-        }
-        Files.setLastModifiedTime(t.resolve("etc/motd"), FileTime.from(java.time.Instant.ofEpochSecond(1_700_000_000, 123_456_789)));
-        try (Stream<Path> s = Files.walk(t)) {
-            return (int) s.count();
         }
     }
 
-    private static void delete(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a temp directory
+    private Path image(PrintWriter o) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        if (rootfs != null) {
+            if (!Files.isDirectory(rootfs)) throw new UserException(rootfs + " is not a directory: give a root file system with /sbin/init and sshd");
+            o.printf("1. image: %s (given with --rootfs)%n", rootfs);
+            return rootfs.toAbsolutePath().normalize();
+        }
+        Path dir = DemoImage.DEFAULT_CACHE;
+        if (DemoImage.ready(dir)) {
+            o.printf("1. image: Debian bookworm minbase + %s, built before, in %s%n", String.join(" ", DemoImage.PACKAGES), dir);
+            return dir;
+        }
+        o.printf("1. image: Debian bookworm minbase + %s: building it with debootstrap (a few minutes, once) into %s%n",
+                String.join(" ", DemoImage.PACKAGES), dir);
+        o.flush();
+        Path log = Files.createTempFile("spore-demo-debootstrap-", ".log");
+        try {
+            DemoImage.build(dir, log);
+        } finally {
+            Files.deleteIfExists(log);
+        }
+        o.printf("   built in %.0f s%n", secs(t0));
+        return dir;
+    }
+
+    private static double secs(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private record Captured(int code, String out, String err) {}
+
+    /** A command of this CLI, run in this process with its output captured. */
+    private static Captured cli(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Captured(code, out.toString(), err.toString());
+    }
+
+    private static String ssh(Path id, String address, String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("ssh", "-i", id.toString(), "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10", "root@" + address, command)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new UserException("ssh into the demo machine failed: " + out.strip().replace('\n', ' '));
+        return out;
+    }
+
+    private static void exec(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new UserException(cmd[0] + " failed: " + out.strip().replace('\n', ' '));
+    }
+
+    /** A daemon in a child JVM of this one, on loopback, with mDNS off (the demo stays on this machine). */
+    private static final class Child {
+        final String name;
+        final Process process;
+        final Path socket;
+        final Path log;
+        String address;
+
+        private Child(String name, Process process, Path socket, Path log) {
+            this.name = name;
+            this.process = process;
+            this.socket = socket;
+            this.log = log;
+        }
+
+        static Child start(Path work, String name, List<String> bootstrap) throws IOException, InterruptedException {
+            Path config = Files.writeString(work.resolve(name + ".yaml"), "mdns: false\n");
+            Path socket = work.resolve(name + ".sock");
+            Path log = work.resolve(name + ".log");
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "--data-dir", work.resolve(name).toString(), "--socket", socket.toString(), "--json",
+                    "daemon", "--config", config.toString(), "--listen", "/ip4/127.0.0.1/tcp/0"));
+            for (String b : bootstrap) cmd.addAll(List.of("--bootstrap", b));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.environment().remove("SPORE_CONFIG");
+            Child c = new Child(name, pb.start(), socket, log);
+            BufferedReader r = new BufferedReader(new InputStreamReader(c.process.getInputStream(), StandardCharsets.UTF_8));
+            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return r.readLine();
+                } catch (IOException e) {
+                    return null;
+                }
+            });
+            String line;
+            try {
+                line = first.get(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                line = null;
+            }
+            if (line == null) {
+                c.stop();
+                throw new UserException("daemon " + name + " did not start: " + String.join(" | ", c.tail(3)));
+            }
+            c.address = JSON.readTree(line).path("addresses").path(0).asText();
+            return c;
+        }
+
+        List<String> tail(int n) {
+            try {
+                List<String> all = Files.readAllLines(log);
+                return all.subList(Math.max(0, all.size() - n), all.size());
+            } catch (IOException e) {
+                return List.of();
+            }
+        }
+
+        void stop() throws InterruptedException {
+            if (!process.isAlive()) return;
+            process.destroy(); // SIGTERM: the daemon unmounts and closes its socket
+            if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
 }

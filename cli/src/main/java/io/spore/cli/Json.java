@@ -10,6 +10,11 @@ final class Json {
 
     private Json() {}
 
+    @SuppressWarnings("unchecked")
+    static java.util.Map<String, Object> toMap(com.fasterxml.jackson.databind.JsonNode node) {
+        return MAPPER.convertValue(node, java.util.LinkedHashMap.class);
+    }
+
     static String write(Object o) {
         try {
             return MAPPER.writeValueAsString(o);

@@ -35,22 +35,7 @@ final class MountStatus {
     }
 
     void write(MountStats s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dir", s.dir().toString());
-        m.put("key", s.image());
-        m.put("bytesFetched", s.bytesFetched());
-        m.put("chunksFetched", s.chunksFetched());
-        m.put("chunksLocal", s.chunksLocal());
-        m.put("chunksTotal", s.chunksTotal());
-        m.put("cacheHits", s.cacheHits());
-        m.put("urgentFetches", s.urgentFetches());
-        m.put("urgentP50Micros", s.urgentP50Micros());
-        m.put("urgentP99Micros", s.urgentP99Micros());
-        m.put("reads", s.reads());
-        m.put("bytesRead", s.bytesRead());
-        m.put("readErrors", s.readErrors());
-        m.put("prefetch", s.prefetch());
-        m.put("profileChunks", s.profileChunks());
+        Map<String, Object> m = io.spore.cli.daemon.MountFigures.of(s);
         try {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), ".tmp-", ".json");

@@ -14,11 +14,16 @@ final class MountsCommand extends BaseCommand {
     @Override
     public Integer call() {
         List<Mounts.Listed> listed = Mounts.listSystem();
+        var daemon = new DaemonImages(socket()).figures();
         List<Map<String, Object>> rows = listed.stream().map(l -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("dir", l.dir().toString());
             m.put("key", l.image());
             Map<String, Object> figures = MountStatus.read(dataDir(), l.dir());
+            if (daemon.containsKey(l.dir())) {
+                figures = Json.toMap(daemon.get(l.dir()));
+                figures.keySet().removeAll(List.of("dir", "key"));
+            }
             if (figures != null) m.putAll(figures);
             return m;
         }).toList();

@@ -52,23 +52,38 @@ class MachineCommandsTest {
     }
 
     @Test
-    void bootHelpSaysLowerDirForNow() {
+    void bootHelpOffersAKeyOrALowerDir() {
         assertEquals(0, run("boot", "--help"));
-        assertTrue(out.contains("--lower=DIR") && out.contains("not wired yet"), out);
+        assertTrue(out.contains("[KEY]") && out.contains("--lower=DIR") && out.contains("--no-prefetch"), out);
     }
 
     @Test
-    void bootFromAKeyIsNotWiredYet() {
-        assertEquals(1, run("boot", "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"));
-        assertEquals("container: error: booting from a key needs the daemon: not wired yet; boot a local root directory with --lower DIR\n", err);
-        assertEquals(1, run("run", "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", "--", "true"));
-        assertTrue(err.startsWith("container: error: running from a key needs the daemon: not wired yet"), err);
+    void bootOrRunOfAKeyWithoutADaemonSaysToStartOne() {
+        requireRoot();
+        String sock = dataDir.resolve("none.sock").toString();
+        String key = "bafyreigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
+        assertEquals(1, run("--data-dir", dataDir.toString(), "--socket", sock, "boot", key));
+        assertEquals("container: error: no daemon is running on " + sock
+                + ": start one with 'container daemon' (or systemctl start spore), or give --socket\n", err);
+        assertEquals(1, run("--data-dir", dataDir.toString(), "--socket", sock, "run", key, "--", "true"));
+        assertTrue(err.startsWith("container: error: no daemon is running on " + sock), err);
+        assertTrue(machineDirs().isEmpty(), "a failed boot left a machine behind");
+    }
+
+    private java.util.List<Path> machineDirs() {
+        try (var s = Files.list(dataDir.resolve("machines"))) {
+            return s.filter(Files::isDirectory).toList();
+        } catch (IOException e) {
+            return java.util.List.of();
+        }
     }
 
     @Test
-    void bootWithoutAnImageIsAUsageError() {
+    void bootWithoutAnImageOrWithTwoIsAUsageError() {
         assertEquals(2, run("boot"));
-        assertTrue(err.contains("--lower DIR"), err);
+        assertTrue(err.contains("KEY") && err.contains("--lower DIR"), err);
+        assertEquals(2, run("boot", "bafyreigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", "--lower", "/"));
+        assertTrue(err.contains("not both"), err);
     }
 
     @Test

@@ -195,17 +195,26 @@ public final class LazyMount implements AutoCloseable {
     public boolean running() { return !loop.isDone(); }
 
     public MountStats stats() {
-        long local = -1;
-        List<Chunk> chunks = tree.chunks();
+        long local = -1, localBytes = -1, imageBytes = 0;
+        Set<Cid> distinct = new java.util.HashSet<>();
         if (options.local() != null) {
             local = 0;
-            for (Chunk c : chunks) if (options.local().has(c.cid())) local++;
+            localBytes = 0;
+        }
+        List<Chunk> chunks = tree.chunks();
+        for (Chunk c : chunks) {
+            if (!distinct.add(c.cid())) continue;
+            imageBytes += c.storedLength();
+            if (options.local() != null && options.local().has(c.cid())) {
+                local++;
+                localBytes += c.storedLength();
+            }
         }
         return new MountStats(dir, tree.root().toString(), source.bytesFetched.sum(), source.fetched.size(), local,
-                chunks.size(), source.hits.sum(), source.fetches.sum(), source.urgent.quantile(0.5),
+                distinct.size(), source.hits.sum(), source.fetches.sum(), source.urgent.quantile(0.5),
                 source.urgent.quantile(0.99), fs.reads.sum(), fs.bytesRead.sum(), fs.readErrors.sum(),
                 options.prefetch() && options.prefetcher() != Prefetcher.NONE,
-                recorder == null ? 0 : recorder.size());
+                recorder == null ? 0 : recorder.size(), localBytes, imageBytes);
     }
 
     void onUnmount(Runnable r) { onUnmount = r; }

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * @param bytesFetched   bytes of blocks that had to be fetched (not in the local store) for reads
  * @param chunksFetched  distinct chunks fetched for reads
  * @param chunksLocal    distinct chunks of the image found in the local store, now
- * @param chunksTotal    chunks in the image
+ * @param chunksTotal    distinct chunks in the image
  * @param cacheHits      block reads served by the local store or the mount's small block cache
  * @param urgentFetches  block reads that went to the fetcher
  * @param urgentP50Micros median wait of those, microseconds
@@ -20,8 +20,10 @@ import java.nio.file.Path;
  * @param readErrors     reads that failed (EIO)
  * @param prefetch       whether background prefetch is on
  * @param profileChunks  chunks recorded into the boot profile so far (0 when not recording)
+ * @param bytesLocal     stored bytes of the image's distinct chunks in the local store, now (-1 without one)
+ * @param imageBytes     stored bytes of the image's distinct chunks: what a full pull fetches
  */
 public record MountStats(Path dir, String image, long bytesFetched, long chunksFetched, long chunksLocal,
                          long chunksTotal, long cacheHits, long urgentFetches, long urgentP50Micros,
                          long urgentP99Micros, long reads, long bytesRead, long readErrors, boolean prefetch,
-                         long profileChunks) {}
+                         long profileChunks, long bytesLocal, long imageBytes) {}

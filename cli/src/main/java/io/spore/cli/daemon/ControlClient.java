@@ -43,6 +43,8 @@ public final class ControlClient {
         }
     }
 
+    public Path socket() { return socket; }
+
     public JsonNode get(String path) { return JSON_of(call("GET", path, null, null, null)); }
 
     public JsonNode post(String path, Object body) { return JSON_of(call("POST", path, json(body), "application/json", null)); }

@@ -181,6 +181,12 @@ final class ControlServer implements AutoCloseable {
                 int threads = j.path("threads").asInt(Runtime.getRuntime().availableProcessors());
                 stream(ctx, sink -> node.share(p, threads, sink));
             }
+            case "GET /v1/mounts" -> respond(ctx, HttpResponseStatus.OK, Map.of("mounts", node.mounts()));
+            case "POST /v1/mounts" -> {
+                JsonNode j = parse(body);
+                respond(ctx, HttpResponseStatus.OK, node.mount(text(j, "key"), j.path("prefetch").asBoolean(true)));
+            }
+            case "POST /v1/unmount" -> respond(ctx, HttpResponseStatus.OK, node.unmount(field(body, "dir")));
             case "POST /v1/provide" -> respond(ctx, HttpResponseStatus.OK, node.provide(field(body, "key")));
             case "POST /v1/blocks" -> {
                 if (body.length == 0) throw new ApiException(400, "empty block: give the block's bytes as the request body");

@@ -70,6 +70,7 @@ public final class Daemon implements Node, AutoCloseable {
     private Dht dht;
     private Pins pins;
     private ControlServer control;
+    private DaemonMounts mounts;
 
     private Daemon(DaemonConfig cfg) {
         this.cfg = cfg;
@@ -115,6 +116,8 @@ public final class Daemon implements Node, AutoCloseable {
                 Duration.ofSeconds(1), 1 << 22);
         fetcher = new Fetcher(store, bitswap, ProviderDiscovery.all(sources), fc, bitswap::blockAdded);
         resources.add(0, fetcher);
+        mounts = DaemonMounts.start(cfg.dataDir(), store, fetcher, cfg.noProviderDeadline());
+        resources.add(0, mounts);
         if (cfg.mdns()) {
             try {
                 Mdns mdns = Mdns.start(host, found -> {
@@ -355,6 +358,25 @@ public final class Daemon implements Node, AutoCloseable {
             LOG.fine("announcing " + root + ": " + e.getCause());
             return 0;
         }
+    }
+
+    @Override
+    public Map<String, Object> mount(String key, boolean prefetch) throws IOException {
+        Cid root = Keys.parse(key);
+        Map<String, Object> m = mounts.mount(root, prefetch);
+        pins.add(root); // what runs here must not be collected, and we serve it to others meanwhile
+        if (dht != null) dht.provide(root).exceptionally(e -> 0);
+        return m;
+    }
+
+    @Override
+    public List<Map<String, Object>> mounts() { return mounts.list(); }
+
+    @Override
+    public Map<String, Object> unmount(String dir) throws IOException {
+        Path p = Path.of(dir);
+        if (!p.isAbsolute()) throw new ApiException(400, dir + " is not an absolute path: give the mount point as 'container mounts' shows it");
+        return mounts.unmount(p);
     }
 
     @Override

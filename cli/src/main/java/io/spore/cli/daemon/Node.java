@@ -23,6 +23,15 @@ interface Node {
     /** Pins and announces an image already in the store. */
     Map<String, Object> provide(String key) throws IOException;
 
+    /** Mounts an image lazily at {@code <data-dir>/mounts/<key>} (or finds it mounted); returns its figures. */
+    Map<String, Object> mount(String key, boolean prefetch) throws IOException;
+
+    /** Figures of every mount of this daemon. */
+    java.util.List<Map<String, Object>> mounts();
+
+    /** Unmounts the mount at {@code dir} (an absolute path). */
+    Map<String, Object> unmount(String dir) throws IOException;
+
     /** One block: from the store, else fetched (only from {@code peer} when given, a multiaddr). */
     byte[] getBlock(String cid, String peer) throws IOException;
 

@@ -53,6 +53,18 @@ class ControlServerTest {
         @Override public Map<String, Object> provide(String key) { return Map.of("key", key, "announced", 0); }
 
         @Override
+        public Map<String, Object> mount(String key, boolean prefetch) {
+            return Map.of("dir", "/var/lib/spore/mounts/" + key, "key", key, "prefetch", prefetch);
+        }
+
+        @Override public List<Map<String, Object>> mounts() { return List.of(); }
+
+        @Override
+        public Map<String, Object> unmount(String dir) {
+            throw new ApiException(404, dir + " is not mounted by this daemon: see 'container mounts'");
+        }
+
+        @Override
         public byte[] getBlock(String cid, String peer) {
             byte[] b = blocks.get(cid);
             if (b == null) throw new ApiException(404, "block " + cid + " is not here");

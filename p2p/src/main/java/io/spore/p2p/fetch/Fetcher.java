@@ -112,6 +112,8 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         long sentAt;
         long idleSince = -1;
         long lastRefusal;
+        /** Since when every peer asked refused it or timed out (-1: none has yet); the no-provider deadline runs from here. */
+        long refusedSince = -1;
         boolean writing;
 
         Request(Cid cid, Cid key, long seq, Priority priority) {
@@ -386,6 +388,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
             r.assigned = null;
             r.tried.add(p.id);
             r.lastRefusal = now;
+            if (r.refusedSince < 0) r.refusedSince = now;
             queues.get(r.priority).add(r);
             LOG.fine(() -> "want " + r.cid + " timed out at " + p.id + "; moving it");
         }
@@ -415,6 +418,12 @@ public final class Fetcher implements BlockSource, AutoCloseable {
                 if (best == null) {
                     if (candidate) {
                         if (!anyFree) break outer; // every provider is busy: nothing below can go out either
+                        continue;
+                    }
+                    if (r.refusedSince >= 0 && now - r.refusedSince >= deadline) {
+                        // asked again and again, refused every time: nobody has it
+                        it.remove();
+                        failed.add(r);
                         continue;
                     }
                     if (!r.tried.isEmpty() && now - r.lastRefusal >= retry) {
@@ -569,11 +578,14 @@ public final class Fetcher implements BlockSource, AutoCloseable {
                 p.answered(cid);
                 if (have) {
                     if (!isBanned(from, System.nanoTime())) p.provider = true;
+                    Request r = requests.get(cid);
+                    if (r != null) r.refusedSince = -1;
                 } else {
                     Request r = requests.get(cid);
                     if (r != null) {
                         r.tried.add(from);
                         r.lastRefusal = System.nanoTime();
+                        if (r.refusedSince < 0) r.refusedSince = r.lastRefusal;
                         if (r.assigned == p) {
                             unassign(r);
                             queues.get(r.priority).add(r);

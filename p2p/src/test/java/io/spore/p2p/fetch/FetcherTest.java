@@ -70,6 +70,19 @@ class FetcherTest {
     }
 
     @Test
+    void aReadEveryProviderKeepsRefusingFailsAfterTheDeadlineToo() throws Exception {
+        FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST); // a provider, asked again and again, never has it
+        // retried every 100 ms, well inside the deadline: the retries must not restart it
+        fetcher(new FetchConfig(256, 1024, Duration.ofSeconds(10), Duration.ofMillis(800), Duration.ofMillis(100), 1 << 20), a);
+        Cid absent = Cid.raw(new byte[]{43});
+        long t0 = System.nanoTime();
+        MissingBlockException e = assertThrows(MissingBlockException.class, () -> fetcher.get(absent));
+        long waited = System.nanoTime() - t0;
+        assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(800) && waited < TimeUnit.SECONDS.toNanos(8), "failed at the deadline: " + waited / 1_000_000 + " ms");
+        assertTrue(e.getMessage().contains("no peer could provide block " + absent), e.getMessage());
+    }
+
+    @Test
     void wantsSpreadOverAllProvidersWithinTheWindow() throws Exception {
         FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST);
         FakeNetwork.FakePeer b = net.peer(2, FakeNetwork.Mode.HONEST);
