@@ -63,12 +63,18 @@ final class VmMachines {
         return argv;
     }
 
-    /** The arguments given after subcommand {@code name}, less {@code drop} (global options stay here). */
+    /**
+     * The arguments given after subcommand {@code name}, less {@code drop} and this machine's
+     * --data-dir and --socket (the VM has its own: Spore OS's defaults).
+     */
     static List<String> argsAfter(picocli.CommandLine.Model.CommandSpec spec, String name, String drop) {
         List<String> all = spec.commandLine().getParseResult().originalArgs();
         List<String> out = new ArrayList<>(List.of(name));
-        int i = all.indexOf(name);
-        for (String a : all.subList(i + 1, all.size())) if (!a.equals(drop)) out.add(a);
+        for (int i = all.indexOf(name) + 1; i < all.size(); i++) {
+            String a = all.get(i);
+            if (a.equals("--data-dir") || a.equals("--socket")) i++;
+            else if (!a.equals(drop) && !a.startsWith("--data-dir=") && !a.startsWith("--socket=")) out.add(a);
+        }
         return out;
     }
 
