@@ -24,7 +24,7 @@ import java.util.List;
                 "",
                 "--lower DIR boots a local root directory instead of a key (no daemon needed)."})
 final class BootCommand extends BaseCommand {
-    @Parameters(arity = "0..1", paramLabel = "KEY", description = "Image key (bafy...) as 'container share' printed it.")
+    @Parameters(arity = "0..1", paramLabel = "KEY", description = "Image key (bafy...) as 'container share' printed it, or a name (k51...) resolved to the image it points at now.")
     String key;
 
     @Option(names = "--lower", paramLabel = "DIR", description = "Boot this local root directory (read-only; writes go to the machine's own layer).")

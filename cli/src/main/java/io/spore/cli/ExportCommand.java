@@ -21,7 +21,7 @@ final class ExportCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        Cid cid = LocalImages.parseKey(key);
+        Cid cid = LocalImages.parseKey(key, dataDir());
         long start = System.nanoTime();
         Image image;
         try (BlockStore store = LocalImages.openStore(dataDir(), false)) {

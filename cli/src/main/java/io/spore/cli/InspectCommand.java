@@ -31,7 +31,7 @@ final class InspectCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        Cid cid = LocalImages.parseKey(key);
+        Cid cid = LocalImages.parseKey(key, dataDir());
         try (BlockStore store = LocalImages.openStore(dataDir(), false)) {
             Image image = LocalImages.openImage(store, cid, dataDir());
             Map<FileType, Integer> types = new EnumMap<>(FileType.class);

@@ -14,11 +14,9 @@ import java.nio.file.Path;
 final class LocalImages {
     private LocalImages() {}
 
-    /** A root key as the user typed it; names (k51...) come with signed names. */
-    static Cid parseKey(String key) {
-        if (key.startsWith("k51")) {
-            throw new UserException("'" + key + "' is a name: resolving names is not implemented yet; give the image's bafy... key");
-        }
+    /** A root key as the user typed it; a name (k51...) by the record stored in {@code dataDir}. */
+    static Cid parseKey(String key, Path dataDir) throws IOException {
+        if (io.spore.p2p.ipns.IpnsName.looksLikeName(key)) return io.spore.cli.daemon.LocalNames.resolve(dataDir, key);
         Cid cid;
         try {
             cid = Cid.parse(key);

@@ -41,7 +41,7 @@ final class MountCommand extends BaseCommand {
     @Override
     public Integer call() throws Exception {
         if (recordSeconds != null && recordSeconds <= 0) throw new UserException("--record-profile must be a positive number of seconds");
-        Cid root = LocalImages.parseKey(key);
+        Cid root = LocalImages.parseKey(key, dataDir());
         try (BlockStore store = LocalImages.openStore(dataDir(), false); Mounts mounts = new Mounts(true)) {
             Image image = LocalImages.openImage(store, root, dataDir());
             MountOptions options = MountOptions.defaults().withLocal(store)

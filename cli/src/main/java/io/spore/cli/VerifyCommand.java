@@ -20,7 +20,7 @@ final class VerifyCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        Cid cid = LocalImages.parseKey(key);
+        Cid cid = LocalImages.parseKey(key, dataDir());
         Verifier.Report r;
         try (BlockStore store = LocalImages.openStore(dataDir(), false)) {
             r = Verifier.verify(store, cid);

@@ -20,6 +20,8 @@ final class ChunkCodec {
     static volatile int level = LEVEL;
 
     private static final ThreadLocal<ZstdCompressCtx> COMPRESS = new ThreadLocal<>();
+    /** Output room for the largest chunk, per thread: a fresh array per chunk was 150 MB of garbage per rootfs. */
+    private static final ThreadLocal<byte[]> OUT = ThreadLocal.withInitial(() -> new byte[(int) Zstd.compressBound(FastCdc.MAX)]);
     private static final ThreadLocal<ZstdDecompressCtx> DECOMPRESS = ThreadLocal.withInitial(ZstdDecompressCtx::new);
 
     private ChunkCodec() {}
@@ -33,7 +35,7 @@ final class ChunkCodec {
         }
         ctx.reset();
         ctx.setLevel(l).setContentSize(true).setChecksum(false).setDictID(false);
-        byte[] dst = new byte[(int) Zstd.compressBound(len)];
+        byte[] dst = len <= FastCdc.MAX ? OUT.get() : new byte[(int) Zstd.compressBound(len)];
         int n = ctx.compressByteArray(dst, 0, dst.length, src, off, len);
         return Arrays.copyOf(dst, n);
     }

@@ -44,6 +44,8 @@ public final class ImageWriter implements AutoCloseable {
     private final ExecutorService workers;
     private final int maxInFlight;
     private final ArrayDeque<Future<Stored>> inFlight = new ArrayDeque<>();
+    // chunk copies handed to workers come back here once stored: no garbage per chunk
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spare = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     // packed stream: bytes [start, end) of buf are read but not yet cut into chunks
     private final byte[] buf = new byte[BUFFER];
@@ -173,14 +175,16 @@ public final class ImageWriter implements AutoCloseable {
 
     private void cutOne() throws IOException {
         int n = FastCdc.cut(buf, start, end - start);
-        byte[] chunk = Arrays.copyOfRange(buf, start, start + n);
-        start += n;
         if (inFlight.size() >= maxInFlight) collect(inFlight.removeFirst());
+        byte[] spareChunk = spare.poll();
+        byte[] chunk = spareChunk != null ? spareChunk : new byte[FastCdc.MAX];
+        System.arraycopy(buf, start, chunk, 0, n);
+        start += n;
         inFlight.addLast(workers.submit(() -> {
-            byte[] z = ChunkCodec.compress(chunk, 0, chunk.length);
-            Cid cid = Cid.raw(z);
-            boolean isNew = store.add(cid, z);
-            return new Stored(new Manifest.ChunkRec(cid, chunk.length, z.length), isNew);
+            byte[] z = ChunkCodec.compress(chunk, 0, n);
+            spare.offer(chunk);
+            BlockStore.Added a = store.add(Cid.RAW, z);
+            return new Stored(new Manifest.ChunkRec(a.cid(), n, z.length), a.isNew());
         }));
     }
 
@@ -212,9 +216,9 @@ public final class ImageWriter implements AutoCloseable {
     }
 
     private Cid putManifest(byte[] block) throws IOException {
-        Cid cid = Cid.of(Cid.DAG_CBOR, block);
-        counted(cid, block.length, store.add(cid, block));
-        return cid;
+        BlockStore.Added a = store.add(Cid.DAG_CBOR, block);
+        counted(a.cid(), block.length, a.isNew());
+        return a.cid();
     }
 
     private void flushEntryPage() throws IOException { entryPages.add(putManifest(entryPage.take())); }

@@ -32,7 +32,7 @@ class FastCdcTest {
 
     @Test void gearTableIsSha256OfTheSeedAndIndex() throws Exception {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
-        for (int b : new int[]{0, 1, 0x7f, 0xff}) {
+        for (int b = 0; b < 256; b++) {
             md.update("spore-gear-v".getBytes(StandardCharsets.US_ASCII));
             md.update((byte) b);
             long v = java.nio.ByteBuffer.wrap(md.digest()).getLong();

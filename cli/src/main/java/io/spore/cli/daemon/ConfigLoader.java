@@ -55,6 +55,7 @@ public final class ConfigLoader {
         @JsonProperty("mdns") Boolean mdns;
         @JsonProperty("dht") Boolean dht;
         @JsonProperty("fetch") FetchSection fetch;
+        @JsonProperty("cache-max-bytes") String cacheMaxBytes;
     }
 
     static final class FetchSection {
@@ -80,7 +81,7 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr();
             throw new UserException("config file " + file + where + ": " + e.getOriginalMessage().lines().findFirst().orElse("")
-                    + ": fix the file (keys: data-dir, socket, listen, bootstrap, mdns, dht, fetch)");
+                    + ": fix the file (keys: data-dir, socket, listen, bootstrap, mdns, dht, fetch, cache-max-bytes)");
         }
         if (f == null) return c;
         c = with(c, f.dataDir == null ? null : Path.of(f.dataDir), f.socket == null ? null : Path.of(f.socket), f.listen, f.bootstrap);
@@ -96,7 +97,8 @@ public final class ConfigLoader {
         }
         if (total < window) throw new UserException("config file " + file + ": fetch.total-window (" + total
                 + ") is less than fetch.window-per-peer (" + window + "): raise total-window");
-        return new DaemonConfig(c.dataDir(), c.socket(), c.listen(), c.bootstrap(), mdns, dht, window, total, timeout, deadline);
+        long cacheMax = f.cacheMaxBytes == null ? c.cacheMaxBytes() : byteSize(file, f.cacheMaxBytes);
+        return new DaemonConfig(c.dataDir(), c.socket(), c.listen(), c.bootstrap(), mdns, dht, window, total, timeout, deadline, cacheMax);
     }
 
     static DaemonConfig applyEnv(DaemonConfig c, Map<String, String> env) {
@@ -107,13 +109,33 @@ public final class ConfigLoader {
         boolean mdns = env.containsKey("SPORE_MDNS") ? bool("SPORE_MDNS", env.get("SPORE_MDNS")) : c.mdns();
         boolean dht = env.containsKey("SPORE_DHT") ? bool("SPORE_DHT", env.get("SPORE_DHT")) : c.dht();
         return new DaemonConfig(c.dataDir(), c.socket(), c.listen(), c.bootstrap(), mdns, dht, c.windowPerPeer(),
-                c.totalWindow(), c.wantTimeout(), c.noProviderDeadline());
+                c.totalWindow(), c.wantTimeout(), c.noProviderDeadline(), c.cacheMaxBytes());
     }
 
     private static DaemonConfig with(DaemonConfig c, Path dataDir, Path socket, List<String> listen, List<String> bootstrap) {
         return new DaemonConfig(dataDir != null ? dataDir : c.dataDir(), socket != null ? socket : c.socket(),
                 listen != null ? listen : c.listen(), bootstrap != null ? bootstrap : c.bootstrap(), c.mdns(), c.dht(),
-                c.windowPerPeer(), c.totalWindow(), c.wantTimeout(), c.noProviderDeadline());
+                c.windowPerPeer(), c.totalWindow(), c.wantTimeout(), c.noProviderDeadline(), c.cacheMaxBytes());
+    }
+
+    /** {@code 0} (no limit), a number of bytes, or a number with K, M, G or T (powers of 1024). */
+    static long byteSize(Path file, String text) {
+        String t = text.strip().toUpperCase(java.util.Locale.ROOT).replaceAll("I?B$", "");
+        long unit = 1;
+        if (!t.isEmpty()) {
+            int u = "KMGT".indexOf(t.charAt(t.length() - 1));
+            if (u >= 0) {
+                unit = 1L << (10 * (u + 1));
+                t = t.substring(0, t.length() - 1).strip();
+            }
+        }
+        try {
+            long n = Long.parseLong(t);
+            if (n < 0) throw new NumberFormatException();
+            return Math.multiplyExact(n, unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new UserException("config file " + file + ": cache-max-bytes '" + text + "' is not a size: write bytes or a number with K, M, G or T (0 for no limit)");
+        }
     }
 
     private static List<String> split(String s) {

@@ -188,6 +188,19 @@ final class ControlServer implements AutoCloseable {
             }
             case "POST /v1/unmount" -> respond(ctx, HttpResponseStatus.OK, node.unmount(field(body, "dir")));
             case "POST /v1/provide" -> respond(ctx, HttpResponseStatus.OK, node.provide(field(body, "key")));
+            case "POST /v1/names" -> respond(ctx, HttpResponseStatus.OK, node.nameCreate(field(body, "label")));
+            case "GET /v1/names" -> respond(ctx, HttpResponseStatus.OK, node.names());
+            case "GET /v1/names/resolve" -> respond(ctx, HttpResponseStatus.OK, node.resolve(queryParam(query, "name")));
+            case "POST /v1/publish" -> {
+                JsonNode j = parse(body);
+                JsonNode life = j.path("lifetimeSeconds");
+                if (!life.isMissingNode() && !life.canConvertToLong()) throw new ApiException(400, "\"lifetimeSeconds\" must be a whole number of seconds");
+                respond(ctx, HttpResponseStatus.OK, node.publish(text(j, "label"), text(j, "key"), life.isMissingNode() ? 48 * 3600 : life.asLong()));
+            }
+            case "GET /v1/pins" -> respond(ctx, HttpResponseStatus.OK, node.pins());
+            case "POST /v1/pins" -> respond(ctx, HttpResponseStatus.OK, node.pinAdd(field(body, "key")));
+            case "POST /v1/pins/rm" -> respond(ctx, HttpResponseStatus.OK, node.pinRemove(field(body, "key")));
+            case "POST /v1/gc" -> respond(ctx, HttpResponseStatus.OK, node.gc());
             case "POST /v1/blocks" -> {
                 if (body.length == 0) throw new ApiException(400, "empty block: give the block's bytes as the request body");
                 respond(ctx, HttpResponseStatus.OK, Map.of("cid", node.putBlock(body)));
@@ -278,6 +291,12 @@ final class ControlServer implements AutoCloseable {
         JsonNode v = j.get(name);
         if (v == null || !v.isTextual() || v.asText().isEmpty()) throw new ApiException(400, "missing \"" + name + "\" in the request body");
         return v.asText();
+    }
+
+    private static String queryParam(Map<String, List<String>> query, String name) {
+        List<String> v = query.get(name);
+        if (v == null || v.isEmpty() || v.get(0).isEmpty()) throw new ApiException(400, "missing ?" + name + "= in the request");
+        return v.get(0);
     }
 
     private static String field(byte[] body, String name) {

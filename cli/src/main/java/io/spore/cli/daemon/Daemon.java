@@ -27,6 +27,7 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +70,9 @@ public final class Daemon implements Node, AutoCloseable {
     private Fetcher fetcher;
     private Dht dht;
     private Pins pins;
+    private NameService nameService;
+    /** Imports and pulls hold it shared, gc exclusively: blocks on their way to a pin are never collected. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock storeLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private ControlServer control;
     private DaemonMounts mounts;
 
@@ -133,9 +137,12 @@ public final class Daemon implements Node, AutoCloseable {
         List<Multiaddr> boot = new ArrayList<>();
         for (String a : cfg.bootstrap()) boot.add(parseAddress(a, "--bootstrap"));
         connectBootstrap(boot);
+        nameService = new NameService(new Names(cfg.dataDir()), dht);
         control = ControlServer.start(this, cfg.socket());
         resources.add(0, control);
         timer.schedule(this::announcePins, 2, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(nameService::republish, 5, 30 * 60, TimeUnit.SECONDS);
+        if (cfg.cacheMaxBytes() > 0) timer.scheduleWithFixedDelay(this::evict, 60, 300, TimeUnit.SECONDS);
     }
 
     private static Multiaddr parseAddress(String a, String option) throws IOException {
@@ -248,7 +255,18 @@ public final class Daemon implements Node, AutoCloseable {
 
     @Override
     public Map<String, Object> pull(String key, Consumer<Map<String, Object>> progress) throws IOException {
-        Cid root = Keys.parse(key);
+        storeLock.readLock().lock();
+        try {
+            return pullLocked(key, progress);
+        } finally {
+            storeLock.readLock().unlock();
+            if (cfg.cacheMaxBytes() > 0) timer.execute(this::evict); // the pull's blocks are pinned by now
+        }
+    }
+
+    private Map<String, Object> pullLocked(String key, Consumer<Map<String, Object>> progress) throws IOException {
+        if (Keys.isName(key)) progress.accept(Map.of("event", "resolving-name", "name", key));
+        Cid root = resolveKey(key);
         long t0 = System.nanoTime();
         progress.accept(Map.of("event", "resolving", "key", root.toString()));
         BlockSource src = cid -> fetcher.get(cid, root);
@@ -258,7 +276,7 @@ public final class Daemon implements Node, AutoCloseable {
         Map<Cid, Long> sizes = new LinkedHashMap<>();
         for (Chunk c : image.chunks()) sizes.putIfAbsent(c.cid(), (long) c.storedLength());
         long totalBytes = sizes.values().stream().mapToLong(Long::longValue).sum();
-        Batch batch = fetcher.fetchAll(sizes.keySet(), root, Priority.BACKGROUND);
+        Batch batch = fetcher.fetchAll(sizes, root, Priority.BACKGROUND); // sizes: the byte windows count real bytes
         long startBytes = batch.doneBytes();
         long lastBytes = startBytes;
         long lastTime = System.nanoTime();
@@ -319,9 +337,16 @@ public final class Daemon implements Node, AutoCloseable {
         if (threads < 1) throw new ApiException(400, "threads must be at least 1");
         progress.accept(Map.of("event", "importing", "path", path));
         long t0 = System.nanoTime();
-        Importer.Result r = Importer.importTree(bytes(dir), store, threads);
-        store.sync();
-        pins.add(r.root());
+        Importer.Result r;
+        storeLock.readLock().lock();
+        try {
+            r = Importer.importTree(bytes(dir), store, threads);
+            store.sync();
+            pins.add(r.root());
+        } finally {
+            storeLock.readLock().unlock();
+        }
+        if (cfg.cacheMaxBytes() > 0) timer.execute(this::evict);
         int announced = announce(r.root());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("event", "done");
@@ -338,7 +363,7 @@ public final class Daemon implements Node, AutoCloseable {
 
     @Override
     public Map<String, Object> provide(String key) throws IOException {
-        Cid root = Keys.parse(key);
+        Cid root = resolveKey(key);
         if (!store.has(root)) throw new ApiException(404, "image " + root + " is not in this daemon's store: share or pull it first");
         pins.add(root);
         return Map.of("key", root.toString(), "announced", announce(root));
@@ -362,7 +387,7 @@ public final class Daemon implements Node, AutoCloseable {
 
     @Override
     public Map<String, Object> mount(String key, boolean prefetch) throws IOException {
-        Cid root = Keys.parse(key);
+        Cid root = resolveKey(key);
         Map<String, Object> m = mounts.mount(root, prefetch);
         pins.add(root); // what runs here must not be collected, and we serve it to others meanwhile
         if (dht != null) dht.provide(root).exceptionally(e -> 0);
@@ -416,6 +441,79 @@ public final class Daemon implements Node, AutoCloseable {
         String enc = System.getProperty("sun.jnu.encoding");
         Charset cs = enc == null ? Charset.defaultCharset() : Charset.forName(enc);
         return p.toString().getBytes(cs);
+    }
+
+    // ---- names (NameService) ----
+
+    /** The image a key (bafy... or a k51... name) stands for: every API call that takes an image key goes through here. */
+    Cid resolveKey(String key) throws IOException { return nameService.resolveKey(key); }
+
+    @Override public Map<String, Object> nameCreate(String label) throws IOException { return nameService.create(label); }
+
+    @Override public Map<String, Object> names() throws IOException { return nameService.list(); }
+
+    @Override public Map<String, Object> resolve(String name) throws IOException { return nameService.resolve(name); }
+
+    @Override
+    public Map<String, Object> publish(String label, String key, long lifetimeSeconds) throws IOException {
+        if (lifetimeSeconds < 60) throw new ApiException(400, "a lifetime of " + lifetimeSeconds + " s is too short: give at least 60 seconds");
+        Names.Key k = nameService.key(label);
+        Cid root = Keys.parse(key);
+        if (!store.has(root)) throw new ApiException(404, "image " + root + " is not in this daemon's store: share or pull it before publishing it");
+        pins.add(root);
+        announce(root);
+        return nameService.publish(k, root, lifetimeSeconds);
+    }
+
+    // ---- pins and garbage collection ----
+
+    @Override
+    public Map<String, Object> pinAdd(String key) throws IOException {
+        Cid root = resolveKey(key);
+        if (!store.has(root)) throw new ApiException(404, "image " + root + " is not in this daemon's store: pull it first (a pull pins it)");
+        pins.add(root);
+        return Map.of("key", root.toString(), "pinned", true);
+    }
+
+    @Override
+    public Map<String, Object> pinRemove(String key) throws IOException {
+        Cid root = resolveKey(key);
+        if (!pins.remove(root)) throw new ApiException(404, "image " + root + " is not pinned: 'container pin ls' lists the pins");
+        if (dht != null) dht.stopProviding(root);
+        return Map.of("key", root.toString(), "pinned", false);
+    }
+
+    @Override
+    public Map<String, Object> pins() throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Cid c : pins.all()) out.add(Map.of("key", c.toString(), "present", store.has(c)));
+        return Map.of("pins", out);
+    }
+
+    @Override
+    public Map<String, Object> gc() throws IOException {
+        storeLock.writeLock().lock();
+        try {
+            return new Gc(store).run(Gc.roots(pins.all(), cfg.dataDir()), -1).toMap();
+        } finally {
+            storeLock.writeLock().unlock();
+        }
+    }
+
+    /** Keeps the store under cache-max-bytes by evicting unpinned blocks, oldest first; skipped while imports run. */
+    void evict() {
+        if (cfg.cacheMaxBytes() <= 0 || !storeLock.writeLock().tryLock()) return;
+        try {
+            Gc.Result r = new Gc(store).run(Gc.roots(pins.all(), cfg.dataDir()), cfg.cacheMaxBytes());
+            if (r.removedBlocks() > 0) LOG.info("cache limit: evicted " + r.removedBlocks() + " blocks, " + r.removedBytes() + " bytes");
+            if (r.keptBytes() > cfg.cacheMaxBytes()) {
+                LOG.warning("pinned and mounted images hold " + r.keptBytes() + " bytes, over cache-max-bytes " + cfg.cacheMaxBytes() + ": unpin some or raise the limit");
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("cache eviction failed: " + e.getMessage());
+        } finally {
+            storeLock.writeLock().unlock();
+        }
     }
 
     /** For tests in this package. */

@@ -12,15 +12,28 @@ import java.util.Map;
  *
  * @param listen    TCP multiaddrs the libp2p host listens on
  * @param bootstrap multiaddrs (ending in /p2p/ID) dialled at start; asked for every key
+ * @param cacheMaxBytes the block store's size limit: unpinned blocks beyond it are evicted, oldest
+ *                      first (pinned and mounted images are kept even above it); 0 for no limit
  */
 public record DaemonConfig(Path dataDir, Path socket, List<String> listen, List<String> bootstrap, boolean mdns,
                            boolean dht, int windowPerPeer, int totalWindow, Duration wantTimeout,
-                           Duration noProviderDeadline) {
+                           Duration noProviderDeadline, long cacheMaxBytes) {
     public static final Path DEFAULT_FILE = Path.of("/etc/spore/config.yaml");
 
     public DaemonConfig {
         listen = List.copyOf(listen);
         bootstrap = List.copyOf(bootstrap);
+    }
+
+    /** Without a cache size limit. */
+    public DaemonConfig(Path dataDir, Path socket, List<String> listen, List<String> bootstrap, boolean mdns,
+                        boolean dht, int windowPerPeer, int totalWindow, Duration wantTimeout, Duration noProviderDeadline) {
+        this(dataDir, socket, listen, bootstrap, mdns, dht, windowPerPeer, totalWindow, wantTimeout, noProviderDeadline, 0);
+    }
+
+    public DaemonConfig withCacheMaxBytes(long bytes) {
+        return new DaemonConfig(dataDir, socket, listen, bootstrap, mdns, dht, windowPerPeer, totalWindow, wantTimeout,
+                noProviderDeadline, bytes);
     }
 
     public static DaemonConfig defaults() {
@@ -44,6 +57,7 @@ public record DaemonConfig(Path dataDir, Path socket, List<String> listen, List<
         f.put("want-timeout-ms", wantTimeout.toMillis());
         f.put("no-provider-deadline-ms", noProviderDeadline.toMillis());
         m.put("fetch", f);
+        m.put("cache-max-bytes", cacheMaxBytes);
         return m;
     }
 }

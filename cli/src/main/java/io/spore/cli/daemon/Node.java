@@ -37,4 +37,31 @@ interface Node {
 
     /** Stores a raw block; returns its CID. */
     String putBlock(byte[] data) throws IOException;
+
+    // Names and pins: default bodies so that stub nodes in tests need not implement them.
+
+    /** Makes a name key labelled {@code label}: {"label","name"}. */
+    default Map<String, Object> nameCreate(String label) throws IOException { throw notHere(); }
+
+    /** Name keys held here and the record each last published: {"names": [...]}. */
+    default Map<String, Object> names() throws IOException { throw notHere(); }
+
+    /** Signs a record pointing the name {@code label} at image {@code key}; stores it here and on the DHT. */
+    default Map<String, Object> publish(String label, String key, long lifetimeSeconds) throws IOException { throw notHere(); }
+
+    /** The best valid record of a name, from here and the DHT: {"name","key","sequence","validity"}. */
+    default Map<String, Object> resolve(String name) throws IOException { throw notHere(); }
+
+    default Map<String, Object> pinAdd(String key) throws IOException { throw notHere(); }
+
+    default Map<String, Object> pinRemove(String key) throws IOException { throw notHere(); }
+
+    default Map<String, Object> pins() throws IOException { throw notHere(); }
+
+    /** Removes every block no pin or mount reaches. */
+    default Map<String, Object> gc() throws IOException { throw notHere(); }
+
+    private static ApiException notHere() {
+        return new ApiException(501, "this daemon does not implement names and pins: update it");
+    }
 }

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Images that must stay in the store (shared or pulled): one empty file per key under {@code pins/}. */
+/** Images that must stay in the store (shared, pulled, booted or pinned by hand): one empty file per key under {@code pins/}. */
 final class Pins {
     private final Path dir;
 
@@ -21,6 +21,15 @@ final class Pins {
     void add(Cid key) throws IOException {
         Path p = dir.resolve(key.toString());
         if (!Files.exists(p)) Files.createFile(p);
+    }
+
+    /** Unpins {@code key}; false when it was not pinned. */
+    boolean remove(Cid key) throws IOException {
+        return Files.deleteIfExists(dir.resolve(key.toString()));
+    }
+
+    boolean contains(Cid key) {
+        return Files.exists(dir.resolve(key.toString()));
     }
 
     List<Cid> all() throws IOException {

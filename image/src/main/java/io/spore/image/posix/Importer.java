@@ -19,8 +19,14 @@ public final class Importer {
 
     /** As above, leaving out directories {@code exclude} (the data directory, if it lies inside the tree). */
     public static Result importTree(byte[] dir, BlockStore store, int threads, java.util.List<byte[]> exclude) throws IOException {
+        return importTree(dir, store, threads, exclude, false);
+    }
+
+    /** As above; the tree stays on {@code dir}'s file system unless {@code crossMounts} (TreeWalker). */
+    public static Result importTree(byte[] dir, BlockStore store, int threads, java.util.List<byte[]> exclude,
+                                    boolean crossMounts) throws IOException {
         try (ImageWriter writer = new ImageWriter(store, threads)) {
-            TreeWalker.walk(dir, writer::add, exclude);
+            TreeWalker.walk(dir, writer::add, exclude, crossMounts);
             Cid root = writer.finish();
             return new Result(root, writer.stats());
         }

@@ -25,6 +25,10 @@ import java.util.TreeMap;
  * with a channel on their content. Everything goes through descriptors of the parent directory,
  * so names need not be UTF-8 and paths may be longer than PATH_MAX.
  *
+ * <p>The walk stays on the root's file system, as {@code tar --one-file-system} does: a directory
+ * on which another file system is mounted (/proc, /sys, a bind mount) is listed, with the
+ * attributes the mount shows, but not entered, unless the caller asks to cross mounts.
+ *
  * <p>A regular file is checked after the visitor has read it: same inode, size, mtime and ctime as
  * before, and nothing more to read. Otherwise the walk fails with {@link FileChangedException}
  * naming the file, because an image must never hold a torn copy.
@@ -40,12 +44,15 @@ public final class TreeWalker {
     private final byte[] rootShown;
     private final Visitor visitor;
     private final java.util.Set<Inode> skip;
+    private final boolean crossMounts;
+    private long rootDev;
     private final Map<Inode, Entry> firstLinks = new HashMap<>();
 
-    private TreeWalker(byte[] rootShown, Visitor visitor, java.util.Set<Inode> skip) {
+    private TreeWalker(byte[] rootShown, Visitor visitor, java.util.Set<Inode> skip, boolean crossMounts) {
         this.rootShown = rootShown;
         this.visitor = visitor;
         this.skip = skip;
+        this.crossMounts = crossMounts;
     }
 
     /**
@@ -61,6 +68,11 @@ public final class TreeWalker {
      * exist): the block store being written, when it lives inside the tree being shared.
      */
     public static void walk(byte[] root, Visitor visitor, List<byte[]> exclude) throws IOException {
+        walk(root, visitor, exclude, false);
+    }
+
+    /** As above; with {@code crossMounts} the walk also enters file systems mounted inside the tree. */
+    public static void walk(byte[] root, Visitor visitor, List<byte[]> exclude, boolean crossMounts) throws IOException {
         java.util.Set<Inode> skip = new java.util.HashSet<>();
         for (byte[] x : exclude) {
             try {
@@ -83,8 +95,9 @@ public final class TreeWalker {
             };
         }
         try {
-            TreeWalker w = new TreeWalker(root, visitor, skip);
+            TreeWalker w = new TreeWalker(root, visitor, skip, crossMounts);
             Stat st = Posix.stat(fd, new byte[0], root);
+            w.rootDev = st.dev();
             w.emitDir(fd, new byte[0], st, xattrs(null, fd, root));
         } finally {
             Posix.close(fd);
@@ -104,6 +117,10 @@ public final class TreeWalker {
             SortedMap<String, byte[]> cx = xattrs(Posix.procPath(fd, name), -1, shown);
             if (cs.isDir()) {
                 if (!skip.isEmpty() && skip.contains(new Inode(cs.dev(), cs.ino()))) continue;
+                if (cs.dev() != rootDev && !crossMounts) {
+                    visitor.visit(entry(childPath, FileType.DIRECTORY, cs, null, cx), null);
+                    continue;
+                }
                 int cfd = Posix.openat(fd, name, Posix.O_RDONLY | Posix.O_DIRECTORY | Posix.O_NOFOLLOW, 0, shown);
                 try {
                     emitDir(cfd, childPath, cs, cx);

@@ -106,6 +106,39 @@ class TreeWalkerTest {
         assertTrue(e.getMessage().contains("changed while it was read"), e.getMessage());
     }
 
+    /** Like tar --one-file-system: a mount point is listed, what is mounted there is not (unless asked). */
+    @Test void staysOnTheRootsFileSystem() throws Exception {
+        Fixtures.requireRoot();
+        tmp = Files.createTempDirectory("walker");
+        Path t = tmp.resolve("t"), mnt = t.resolve("mnt");
+        Files.createDirectories(mnt);
+        Files.writeString(t.resolve("before"), "b");
+        Files.writeString(t.resolve("zafter"), "z");
+        String tag = "spore-walker-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Fixtures.run(List.of("mount", "-t", "tmpfs", "-o", "size=1m,mode=0701", tag, mnt.toString()));
+        try {
+            Files.writeString(mnt.resolve("inside"), "mounted");
+            Files.createDirectories(mnt.resolve("sub"));
+            List<Entry> order = new ArrayList<>();
+            Map<String, Entry> m = walk(t, order);
+            assertEquals(FileType.DIRECTORY, m.get("mnt").type(), "the mount point itself is kept");
+            assertEquals(0701, m.get("mnt").mode(), "with the attributes the mount shows");
+            assertEquals(null, m.get("mnt/inside"), "the mounted file system is not entered");
+            assertEquals(null, m.get("mnt/sub"));
+            assertNotNull(m.get("before"));
+            assertNotNull(m.get("zafter"), "the walk goes on after the mount point");
+
+            List<String> crossed = new ArrayList<>();
+            TreeWalker.walk(Fixtures.bytes(t), (e, content) -> {
+                if (content != null) while (content.read(ByteBuffer.allocate(4096)) >= 0) { /* drain */ }
+                crossed.add(new String(e.path(), StandardCharsets.ISO_8859_1));
+            }, List.of(), true);
+            assertTrue(crossed.contains("mnt/inside") && crossed.contains("mnt/sub"), crossed.toString());
+        } finally {
+            Fixtures.run(List.of("umount", mnt.toString()));
+        }
+    }
+
     @Test void missingAndNotADirectoryAreOneLineErrors() throws Exception {
         tmp = Files.createTempDirectory("walker");
         var missing = assertThrows(IOException.class, () -> TreeWalker.walk(Fixtures.bytes(tmp.resolve("nope")), (e, c) -> {}));

@@ -14,6 +14,8 @@ import io.spore.p2p.identity.PeerId;
 import io.spore.p2p.multiformats.Cid;
 import io.spore.p2p.multiformats.Varint;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -22,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,6 +36,8 @@ import java.util.logging.Logger;
 public final class Bitswap implements PeerExchange, AutoCloseable {
     public static final String PROTOCOL = "/ipfs/bitswap/1.2.0";
     private static final Logger LOG = Logger.getLogger(Bitswap.class.getName());
+    /** Bytes of received messages a stream may hold waiting to be decoded: two of the largest. */
+    static final int INBOX_BYTES = 2 * BitswapCodec.MAX_MESSAGE;
 
     private final Host host;
     private final BitswapServer server;
@@ -125,10 +130,11 @@ public final class Bitswap implements PeerExchange, AutoCloseable {
     }
 
     private void initStream(Channel stream, PeerId peer) {
-        stream.pipeline().addLast(new BitswapFrameDecoder(), new SimpleChannelInboundHandler<BitswapMessage>() {
+        Inbox inbox = new Inbox(stream, peer);
+        stream.pipeline().addLast(new BitswapFrameSplitter(), new SimpleChannelInboundHandler<byte[]>() {
             @Override
-            protected void channelRead0(ChannelHandlerContext ctx, BitswapMessage msg) {
-                receive(peer, msg);
+            protected void channelRead0(ChannelHandlerContext ctx, byte[] frame) {
+                inbox.add(frame);
             }
 
             @Override
@@ -137,6 +143,65 @@ public final class Bitswap implements PeerExchange, AutoCloseable {
                 ctx.close();
             }
         });
+    }
+
+    /**
+     * The frames of one stream, decoded and handled in order on a virtual thread: decoding hashes
+     * every block, which would otherwise share the event loop thread with Noise decryption. Past
+     * {@link #INBOX_BYTES} waiting, the stream stops reading, so Yamux flow control holds the peer back.
+     */
+    private final class Inbox {
+        private final Channel stream;
+        private final PeerId peer;
+        private final ArrayDeque<byte[]> frames = new ArrayDeque<>();
+        private long bytes;
+        private boolean running;
+
+        Inbox(Channel stream, PeerId peer) {
+            this.stream = stream;
+            this.peer = peer;
+        }
+
+        synchronized void add(byte[] frame) {
+            frames.add(frame);
+            bytes += frame.length;
+            if (bytes > INBOX_BYTES) stream.config().setAutoRead(false);
+            if (running) return;
+            running = true;
+            try {
+                executor.execute(this::drain);
+            } catch (RejectedExecutionException closed) {
+                running = false;
+                frames.clear();
+            }
+        }
+
+        private void drain() {
+            while (true) {
+                byte[] frame;
+                synchronized (this) {
+                    frame = frames.poll();
+                    if (frame == null) {
+                        running = false;
+                        return;
+                    }
+                    bytes -= frame.length;
+                    if (bytes <= INBOX_BYTES / 2 && !stream.config().isAutoRead()) stream.config().setAutoRead(true);
+                }
+                try {
+                    receive(peer, BitswapCodec.decode(ByteBuffer.wrap(frame)));
+                } catch (BitswapException e) {
+                    LOG.log(Level.FINE, "bitswap stream from " + peer + " closed: " + e.getMessage());
+                    synchronized (this) {
+                        frames.clear();
+                        bytes = 0;
+                    }
+                    stream.close();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "bitswap: handling a message from " + peer + " failed", e);
+                }
+            }
+        }
     }
 
     void receive(PeerId peer, BitswapMessage msg) {

@@ -42,6 +42,9 @@ public final class BitswapCodec {
         BitswapProto.Message m;
         try {
             CodedInputStream in = CodedInputStream.newInstance(frame);
+            // Blocks' bytes are copied out exactly once below (toByteArray), never into a ByteString first;
+            // nothing aliased outlives this method.
+            in.enableAliasing(true);
             in.setSizeLimit(MAX_MESSAGE + 16);
             in.setRecursionLimit(8);
             m = BitswapProto.Message.parseFrom(in);
@@ -66,7 +69,8 @@ public final class BitswapCodec {
         }
         List<BitswapMessage.Block> blocks = new ArrayList<>();
         for (BitswapProto.Message.Block b : m.getPayloadList()) {
-            blocks.add(new BitswapMessage.Block(cidOf(b.getPrefix(), b.getData()), checkSize(b.getData()).toByteArray()));
+            byte[] data = checkSize(b.getData()).toByteArray();
+            blocks.add(new BitswapMessage.Block(cidOf(b.getPrefix(), data), data));
         }
         for (ByteString b : m.getBlocksList()) { // Bitswap 1.0.0: CIDv0 (dag-pb, sha2-256)
             byte[] data = checkSize(b).toByteArray();
@@ -127,8 +131,7 @@ public final class BitswapCodec {
     }
 
     /** Rebuilds a block's CID from its prefix by hashing the data. Only sha2-256 can be checked. */
-    static Cid cidOf(ByteString prefix, ByteString data) throws BitswapException {
-        checkSize(data);
+    static Cid cidOf(ByteString prefix, byte[] data) throws BitswapException {
         ByteBuffer p = prefix.asReadOnlyByteBuffer();
         try {
             long version = Varint.read(p);
@@ -140,7 +143,7 @@ public final class BitswapCodec {
                 throw new BitswapException("block hashed with multihash 0x" + Long.toHexString(mhCode) + "/" + mhLen
                         + ": only sha2-256 blocks are accepted");
             }
-            Multihash mh = Multihash.sha256(data.asReadOnlyByteBuffer());
+            Multihash mh = Multihash.sha256(data);
             if (version == 0) {
                 if (codec != Cid.DAG_PB) throw new BitswapException("CIDv0 block with codec 0x" + Long.toHexString(codec));
                 return Cid.decode(mh.bytes());

@@ -6,14 +6,15 @@ import io.spore.p2p.identity.PeerId;
 import io.spore.p2p.multiformats.Cid;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -33,6 +34,8 @@ final class BitswapServer {
     static final int SEND_BLOCK_INSTEAD_OF_HAVE = 1024;
     /** Wants a peer may keep waiting for blocks we do not have. */
     static final int MAX_WAITING = 8192;
+    /** Wants a peer may have pending at once; more are ignored until some are served. */
+    static final int MAX_PENDING = 16384;
     /** Messages written to a peer but not yet flushed out, at most. */
     static final int IN_FLIGHT = 4;
 
@@ -49,10 +52,50 @@ final class BitswapServer {
         this.executor = executor;
     }
 
+    /** A want waiting to be served; {@code seq} keeps arrival order among equal priorities. */
+    private record Pending(BitswapMessage.Want want, long seq) {}
+
+    /** Highest priority first (a FUSE read's want overtakes a background pull's), then oldest first. */
+    private static final Comparator<Pending> ORDER = (a, b) -> a.want.priority() != b.want.priority()
+            ? Integer.compare(b.want.priority(), a.want.priority()) : Long.compare(a.seq, b.seq);
+
     private static final class Ledger {
-        final LinkedHashMap<Cid, BitswapMessage.Want> pending = new LinkedHashMap<>();
+        final Map<Cid, Pending> pending = new HashMap<>();
+        final TreeSet<Pending> order = new TreeSet<>(ORDER);
         final LinkedHashSet<Cid> waiting = new LinkedHashSet<>();
+        long seq;
         boolean draining;
+
+        void want(BitswapMessage.Want w) {
+            Pending old = pending.get(w.cid());
+            if (old == null && pending.size() >= MAX_PENDING) return; // a peer cannot make us hold more
+            long at = seq++;
+            if (old != null) {
+                order.remove(old);
+                at = old.seq;
+                // A want-have never weakens a want-block of the same block (the peer still waits for the bytes).
+                if (old.want.type() == BitswapMessage.WantType.BLOCK && w.type() == BitswapMessage.WantType.HAVE) {
+                    w = new BitswapMessage.Want(w.cid(), Math.max(w.priority(), old.want.priority()), false,
+                            BitswapMessage.WantType.BLOCK, old.want.sendDontHave() || w.sendDontHave());
+                }
+            }
+            Pending p = new Pending(w, at);
+            pending.put(w.cid(), p);
+            order.add(p);
+        }
+
+        void cancel(Cid cid) {
+            Pending p = pending.remove(cid);
+            if (p != null) order.remove(p);
+            waiting.remove(cid);
+        }
+
+        BitswapMessage.Want next() {
+            Pending p = order.pollFirst();
+            if (p == null) return null;
+            pending.remove(p.want.cid());
+            return p.want;
+        }
     }
 
     void onWants(PeerId peer, List<BitswapMessage.Want> wants, boolean full) {
@@ -60,14 +103,10 @@ final class BitswapServer {
         boolean start;
         synchronized (this) {
             Ledger l = ledgers.computeIfAbsent(peer, p -> new Ledger());
-            if (full) { l.pending.clear(); l.waiting.clear(); }
+            if (full) { l.pending.clear(); l.order.clear(); l.waiting.clear(); }
             for (BitswapMessage.Want w : wants) {
-                if (w.cancel()) {
-                    l.pending.remove(w.cid());
-                    l.waiting.remove(w.cid());
-                } else {
-                    l.pending.put(w.cid(), w);
-                }
+                if (w.cancel()) l.cancel(w.cid());
+                else l.want(w);
             }
             start = !l.draining && !l.pending.isEmpty();
             if (start) l.draining = true;
@@ -82,7 +121,7 @@ final class BitswapServer {
             for (Map.Entry<PeerId, Ledger> e : ledgers.entrySet()) {
                 Ledger l = e.getValue();
                 if (l.waiting.remove(cid)) {
-                    l.pending.put(cid, BitswapMessage.Want.block(cid, 1));
+                    l.want(BitswapMessage.Want.block(cid, 1));
                     if (!l.draining) { l.draining = true; start.add(e.getKey()); }
                 }
             }
@@ -98,17 +137,17 @@ final class BitswapServer {
 
     long bytesSent() { return bytesSent.sum(); }
 
-    private List<BitswapMessage.Want> take(PeerId peer, int max) {
-        synchronized (this) {
-            Ledger l = ledgers.get(peer);
-            if (l == null) return List.of();
-            if (l.pending.isEmpty()) { l.draining = false; return List.of(); }
-            List<BitswapMessage.Want> batch = new ArrayList<>(Math.min(max, l.pending.size()));
-            var it = l.pending.values().iterator();
-            while (it.hasNext() && batch.size() < max) { batch.add(it.next()); it.remove(); }
-            batch.sort(Comparator.comparingInt(BitswapMessage.Want::priority).reversed());
-            return batch;
-        }
+    /**
+     * The peer's most urgent pending want, or null (and the drain ends) when there is none or the
+     * peer is gone. {@code holding} says whether the caller has an unsent message: it must send that
+     * first (peers wait on it), so the drain does not end yet.
+     */
+    private synchronized BitswapMessage.Want take(PeerId peer, boolean holding) {
+        Ledger l = ledgers.get(peer);
+        if (l == null) return null;
+        BitswapMessage.Want w = l.next();
+        if (w == null && !holding) l.draining = false;
+        return w;
     }
 
     private synchronized void wait(PeerId peer, Cid cid) {
@@ -116,62 +155,71 @@ final class BitswapServer {
         if (l != null && l.waiting.size() < MAX_WAITING) l.waiting.add(cid);
     }
 
-    private synchronized boolean stillWanted(PeerId peer) {
-        return ledgers.containsKey(peer);
-    }
-
+    /**
+     * Serves the peer's wants one at a time, most urgent first, packing answers into messages up to
+     * {@link BitswapCodec#MAX_OUTGOING}. A message goes out when full or when no want is left to
+     * pack into it, so a lone urgent want is answered at once and a long wantlist in few large messages.
+     */
     private void drain(PeerId peer) {
-        java.util.ArrayDeque<CompletableFuture<Void>> inFlight = new java.util.ArrayDeque<>();
+        ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
         List<BitswapMessage.Block> blocks = new ArrayList<>();
         List<BitswapMessage.Presence> presences = new ArrayList<>();
         int size = 0;
         try {
-            for (List<BitswapMessage.Want> batch = take(peer, 64); !batch.isEmpty(); batch = take(peer, 64)) {
-                for (BitswapMessage.Want w : batch) {
-                    if (!stillWanted(peer)) return;
-                    byte[] data = read(w);
-                    if (data == null) {
-                        if (w.sendDontHave()) presences.add(new BitswapMessage.Presence(w.cid(), false));
-                        else wait(peer, w.cid());
-                        size += 64;
-                    } else if (w.type() == BitswapMessage.WantType.HAVE && data.length > SEND_BLOCK_INSTEAD_OF_HAVE) {
-                        presences.add(new BitswapMessage.Presence(w.cid(), true));
-                        size += 64;
-                    } else {
-                        BitswapMessage.Block b = new BitswapMessage.Block(w.cid(), data);
-                        int bs = BitswapCodec.encodedSize(b);
-                        if (size + bs > BitswapCodec.MAX_OUTGOING - BitswapCodec.MESSAGE_OVERHEAD && size > 0) {
-                            flush(peer, inFlight, blocks, presences);
-                            blocks = new ArrayList<>();
-                            presences = new ArrayList<>();
-                            size = 0;
-                        }
-                        blocks.add(b);
-                        size += bs;
-                    }
-                }
-                // Presences are cheap and peers wait on them: send what we have at the end of each batch.
-                if (!blocks.isEmpty() || !presences.isEmpty()) {
+            while (true) {
+                BitswapMessage.Want w = take(peer, size > 0);
+                if (w == null) {
+                    if (size == 0) break;
                     flush(peer, inFlight, blocks, presences);
                     blocks = new ArrayList<>();
                     presences = new ArrayList<>();
                     size = 0;
+                    continue;
+                }
+                byte[] data = read(w);
+                if (data == null) {
+                    if (w.sendDontHave()) {
+                        presences.add(new BitswapMessage.Presence(w.cid(), false));
+                        size += 64;
+                    } else {
+                        wait(peer, w.cid());
+                    }
+                } else if (w.type() == BitswapMessage.WantType.HAVE && data.length > SEND_BLOCK_INSTEAD_OF_HAVE) {
+                    presences.add(new BitswapMessage.Presence(w.cid(), true));
+                    size += 64;
+                } else {
+                    BitswapMessage.Block b = new BitswapMessage.Block(w.cid(), data);
+                    int bs = BitswapCodec.encodedSize(b);
+                    if (size + bs > BitswapCodec.MAX_OUTGOING - BitswapCodec.MESSAGE_OVERHEAD && !blocks.isEmpty()) {
+                        flush(peer, inFlight, blocks, presences);
+                        blocks = new ArrayList<>();
+                        presences = new ArrayList<>();
+                        size = 0;
+                    }
+                    blocks.add(b);
+                    size += bs;
                 }
             }
             for (CompletableFuture<Void> f : inFlight) f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            stopDraining(peer);
         } catch (ExecutionException | RuntimeException e) {
             LOG.log(Level.FINE, "bitswap: sending to " + peer + " failed", e);
             peerGone(peer);
         }
     }
 
+    private synchronized void stopDraining(PeerId peer) {
+        Ledger l = ledgers.get(peer);
+        if (l != null) l.draining = false;
+    }
+
     /**
      * Sends a message once fewer than {@link #IN_FLIGHT} are unwritten: a peer that reads slowly holds
      * at most that many messages (2 MiB each) of our memory, while a fast one never waits on a round trip.
      */
-    private CompletableFuture<Void> flush(PeerId peer, java.util.ArrayDeque<CompletableFuture<Void>> inFlight,
+    private CompletableFuture<Void> flush(PeerId peer, ArrayDeque<CompletableFuture<Void>> inFlight,
                                           List<BitswapMessage.Block> blocks, List<BitswapMessage.Presence> presences)
             throws InterruptedException, ExecutionException {
         while (inFlight.size() >= IN_FLIGHT) inFlight.poll().get();

@@ -27,6 +27,14 @@ public interface BlockStore extends BlockSource, AutoCloseable {
     /** Stores {@code data} under {@code cid} after checking that it hashes to it; a no-op if present. */
     void put(Cid cid, byte[] data) throws IOException;
 
+    /**
+     * Like {@link #put(Cid, byte[])}, for bytes the caller has just hashed to {@code cid} itself (a
+     * block checked on receipt from a peer): a store may skip hashing them a second time.
+     */
+    default void putVerified(Cid cid, byte[] data) throws IOException {
+        put(cid, data);
+    }
+
     /** Stores {@code data} as a sha2-256 CIDv1 of {@code codec} and returns its CID. */
     default Cid put(int codec, byte[] data) throws IOException {
         Cid cid = Cid.of(codec, data);
@@ -43,6 +51,19 @@ public interface BlockStore extends BlockSource, AutoCloseable {
         put(cid, data);
         return !had;
     }
+
+    /**
+     * Stores {@code data} as a sha2-256 CIDv1 of {@code codec}: its CID, and whether the block was
+     * new to the store. Stores may hash only once here, where {@link #add(Cid, byte[])} must check
+     * a CID that it did not compute.
+     */
+    default Added add(int codec, byte[] data) throws IOException {
+        Cid cid = Cid.of(codec, data);
+        return new Added(cid, add(cid, data));
+    }
+
+    /** What {@link #add(int, byte[])} stored: the block's CID, and whether it was new. */
+    record Added(Cid cid, boolean isNew) {}
 
     /**
      * Makes every block stored so far durable. Stores may defer durability of single puts to this

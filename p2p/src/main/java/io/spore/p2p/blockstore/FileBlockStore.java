@@ -21,9 +21,11 @@ import java.util.function.Consumer;
 
 /**
  * One file per block under {@code <dir>/blocks/<xx>/<cid>} (image/FORMAT.md section 5). A block is
- * written to {@code blocks/.tmp/<pid>-<n>.tmp} and renamed into place, so it is visible only when
- * complete. Renames are not fsynced one by one; {@link #sync()} makes all of them durable with
- * one syncfs(2). Every {@link #get} re-hashes the block. Thread-safe.
+ * written to an unnamed O_TMPFILE file in its fan-out directory and linked into place, so it is
+ * visible only when complete and a killed process leaves nothing behind (where the file system has
+ * no O_TMPFILE, or a damaged copy must be replaced: {@code blocks/.tmp/<pid>-<n>.tmp} renamed into
+ * place). Blocks are not fsynced one by one; {@link #sync()} makes all of them durable with one
+ * syncfs(2). Every {@link #get} re-hashes the block. Thread-safe.
  */
 public final class FileBlockStore implements BlockStore {
     private static final String TMP = ".tmp";
@@ -35,6 +37,7 @@ public final class FileBlockStore implements BlockStore {
     private final AtomicLong tmpCounter = new AtomicLong();
     private final AtomicReferenceArray<Boolean> fanOutMade = new AtomicReferenceArray<>(256);
     private final AtomicBoolean dirty = new AtomicBoolean();
+    private volatile boolean noTmpfile, topMarked;
 
     private FileBlockStore(Path dir) {
         this.dir = dir;
@@ -98,7 +101,7 @@ public final class FileBlockStore implements BlockStore {
         } catch (NoSuchFileException e) {
             throw new MissingBlockException(cid);
         }
-        if (!cid.matches(data)) return corrupt(cid, p);
+        if (!Sha256.matches(cid, data)) return corrupt(cid, p);
         return data;
     }
 
@@ -110,26 +113,68 @@ public final class FileBlockStore implements BlockStore {
     @Override public void put(Cid cid, byte[] data) throws IOException { add(cid, data); }
 
     @Override public boolean add(Cid cid, byte[] data) throws IOException {
-        if (data.length > MAX_BLOCK_SIZE)
-            throw new IOException("block " + cid + " is " + data.length + " bytes, more than the " + MAX_BLOCK_SIZE + " a block may hold");
-        if (!cid.matches(data)) throw new CorruptBlockException(cid, "the caller storing it");
-        Path p = path(cid);
-        if (sameContent(p, data)) return false;
-        boolean existed = Files.exists(p);
-        write(p, data);
-        return !existed;
+        checkSize(cid, data);
+        if (!Sha256.matches(cid, data)) throw new CorruptBlockException(cid, "the caller storing it");
+        return store(cid, data);
     }
 
-    /** True when {@code p} holds exactly {@code data}: a file left truncated by a crash is rewritten. */
-    private static boolean sameContent(Path p, byte[] data) throws IOException {
+    /** The fetcher's put: the bytes were hashed on receipt, so only the size is checked again. */
+    @Override public void putVerified(Cid cid, byte[] data) throws IOException {
+        checkSize(cid, data);
+        store(cid, data);
+    }
+
+    /** Hashes {@code data} once (the default hashes it again to check the CID it just computed). */
+    @Override public Added add(int codec, byte[] data) throws IOException {
+        Cid cid = Sha256.cid(codec, data);
+        checkSize(cid, data);
+        return new Added(cid, store(cid, data));
+    }
+
+    @Override public Cid put(int codec, byte[] data) throws IOException { return add(codec, data).cid(); }
+
+    private static void checkSize(Cid cid, byte[] data) throws IOException {
+        if (data.length > MAX_BLOCK_SIZE)
+            throw new IOException("block " + cid + " is " + data.length + " bytes, more than the " + MAX_BLOCK_SIZE + " a block may hold");
+    }
+
+    private static final int ABSENT = 0, SAME = 1, DIFFERENT = 2;
+
+    /** Stores {@code data}, known to hash to {@code cid}; true when the store did not hold it. */
+    private boolean store(Cid cid, byte[] data) throws IOException {
+        Path p = path(cid);
+        // Files.exists answers without an exception; opening a missing file costs one per new block
+        int had = Files.exists(p) ? compare(p, data) : ABSENT;
+        if (had == SAME) return false;
+        if (had == ABSENT && !noTmpfile) {
+            try {
+                ensureFanOut(p.getParent());
+                dirty.set(true);
+                if (BlockFiles.writeNew(p.getParent(), p, data)) return true;
+                // linked meanwhile by another thread or process: fine if it holds the same bytes
+                had = compare(p, data);
+                if (had == SAME) return false;
+            } catch (BlockFiles.Failure f) {
+                if (f.errno == BlockFiles.ENOSPC || f.errno == BlockFiles.EDQUOT) throw describe(f);
+                noTmpfile = true;   // no O_TMPFILE here (or no /proc): temp file and rename from now on
+            } catch (IOException e) {
+                throw describe(e);
+            }
+        }
+        write(p, data);
+        return had == ABSENT;
+    }
+
+    /** Whether {@code p} holds exactly {@code data}: a file left truncated by a crash is rewritten. */
+    private static int compare(Path p, byte[] data) throws IOException {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            if (ch.size() != data.length) return false;
+            if (ch.size() != data.length) return DIFFERENT;
             byte[] old = new byte[data.length];
             ByteBuffer bb = ByteBuffer.wrap(old);
-            while (bb.hasRemaining()) if (ch.read(bb) < 0) return false;
-            return Arrays.equals(old, data);
+            while (bb.hasRemaining()) if (ch.read(bb) < 0) return DIFFERENT;
+            return Arrays.equals(old, data) ? SAME : DIFFERENT;
         } catch (NoSuchFileException e) {
-            return false;
+            return ABSENT;
         }
     }
 
@@ -156,6 +201,11 @@ public final class FileBlockStore implements BlockStore {
     private void ensureFanOut(Path fan) throws IOException {
         int i = Integer.parseInt(fan.getFileName().toString(), 16);
         if (fanOutMade.get(i) != null) return;
+        if (!topMarked) {
+            // before this process makes a fan-out directory: the flag places directories made after it
+            BlockFiles.markTopDirectory(blocks);
+            topMarked = true;
+        }
         try {
             Files.createDirectory(fan);
         } catch (FileAlreadyExistsException ignored) {
@@ -182,7 +232,7 @@ public final class FileBlockStore implements BlockStore {
     @Override public void sync() throws IOException {
         if (!dirty.getAndSet(false)) return;
         try {
-            Syncfs.syncfs(blocks);
+            BlockFiles.syncfs(blocks);
         } catch (IOException e) {
             dirty.set(true);
             throw e;
@@ -198,6 +248,15 @@ public final class FileBlockStore implements BlockStore {
     }
 
     @Override public void delete(Cid cid) throws IOException { Files.deleteIfExists(path(cid)); }
+
+    /** When the block was stored (its file's mtime), or null when absent: cache eviction goes oldest first. */
+    public java.time.Instant storedAt(Cid cid) throws IOException {
+        try {
+            return Files.getLastModifiedTime(path(cid)).toInstant();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
 
     @Override public void forEach(Consumer<Cid> each) throws IOException {
         try (DirectoryStream<Path> fans = Files.newDirectoryStream(blocks, p -> !p.getFileName().toString().equals(TMP))) {

@@ -44,15 +44,27 @@ import java.util.logging.Logger;
  * is dropped and banned. A request that no provider can be asked for during the no-provider deadline
  * fails with {@link MissingBlockException}.
  *
+ * <p>Windows count both wants and bytes (by the sizes a pull knows, else by the typical block size
+ * seen), so many small blocks and a few large ones both keep several MiB in flight per peer.
+ * Non-urgent wants leave in batches, once a good part of a peer's window is free, so the peer can
+ * answer with few full messages.
+ *
  * <p>Memory: the queues hold CIDs only; block bytes are held from receipt until stored, and at
- * most {@link FetchConfig#totalWindow()} blocks are outstanding, so at most that many blocks of at
- * most 2 MiB are in memory.
+ * most {@link FetchConfig#totalWindow()} blocks (plus {@link #URGENT_EXTRA} urgent ones) are
+ * outstanding, so at most that many blocks of at most 2 MiB are in memory; with sizes known, also
+ * at most about {@link FetchConfig#totalBytes()}.
  */
 public final class Fetcher implements BlockSource, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Fetcher.class.getName());
     private static final long BAN_NANOS = TimeUnit.MINUTES.toNanos(10);
     private static final long PROBE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int RECENT = 4096;
+    /**
+     * Wants an urgent read may have out beyond a full window (per peer and in total): a FUSE read
+     * never waits for a background pull's wants to be answered before its own goes out.
+     */
+    static final int URGENT_EXTRA = 64;
+    static final int WRITERS = 3;
 
     private final BlockStore store;
     private final PeerExchange net;
@@ -72,13 +84,22 @@ public final class Fetcher implements BlockSource, AutoCloseable {
     private final Map<PeerId, Long> banned = new HashMap<>();
     private final Map<Cid, Search> searches = new HashMap<>();
     private int outstanding;
+    private long outstandingBytes;
+    /** Expected size of a block whose size nobody told us: a running average of what arrived. */
+    private long typicalBlock = 64 * 1024;
     private long lastProbe;
 
     private final LongAdder blocksFetched = new LongAdder();
     private final LongAdder bytesFetched = new LongAdder();
     private final LongAdder peersDropped = new LongAdder();
     private final LongAdder wantsTimedOut = new LongAdder();
-    private final ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * Stores blocks. Platform threads, few: a store's writes are blocking (native) calls, which would
+     * hold the virtual-thread carriers that Bitswap's decoding and serving run on; and a few writers
+     * keep the disk as busy as hundreds would. The queue is bounded by the total window.
+     */
+    private final ExecutorService writers = Executors.newFixedThreadPool(WRITERS,
+            Thread.ofPlatform().daemon().name("spore-fetch-writer-", 0).factory());
     private final Thread scheduler;
 
     /**
@@ -108,7 +129,12 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         final List<BiConsumer<byte[], Throwable>> waiters = new ArrayList<>(1);
         final Set<PeerId> tried = new HashSet<>();
         final Set<PeerId> asked = new HashSet<>();
+        /** Its stored size when the caller knew it (a pull knows every chunk's), else -1. */
+        long size = -1;
         PeerState assigned;
+        /** Bytes this want holds of its peer's byte window and of the total one. */
+        long peerBytes;
+        long totalBytes;
         long sentAt;
         long idleSince = -1;
         long lastRefusal;
@@ -128,7 +154,9 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         final PeerId id;
         boolean provider;
         int outstanding;
+        long bytes;
         int timeouts;
+        boolean open;
         final Set<Cid> asked = new HashSet<>();
         final LinkedHashMap<Cid, Boolean> recent = new LinkedHashMap<>(16, 0.75f, false) {
             @Override protected boolean removeEldestEntry(Map.Entry<Cid, Boolean> e) { return size() > RECENT; }
@@ -168,7 +196,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
             }
         }
         CompletableFuture<byte[]> f = new CompletableFuture<>();
-        request(List.of(cid), key, Priority.URGENT, (data, err) -> {
+        request(List.of(cid), Map.of(), key, Priority.URGENT, (data, err) -> {
             if (err != null) f.completeExceptionally(err);
             else f.complete(data);
         });
@@ -189,10 +217,22 @@ public final class Fetcher implements BlockSource, AutoCloseable {
      * {@code key}. Blocks already present count as done at once, so a pull resumes where it stopped.
      */
     public Batch fetchAll(Collection<Cid> cids, Cid key, Priority priority) throws IOException {
+        return fetchAll(cids, Map.of(), key, priority);
+    }
+
+    /**
+     * Like {@link #fetchAll(Collection, Cid, Priority)} for blocks whose stored sizes are known (an
+     * image's chunks): wants are then counted against the byte windows by their real size.
+     */
+    public Batch fetchAll(Map<Cid, Long> sizes, Cid key, Priority priority) throws IOException {
+        return fetchAll(sizes.keySet(), sizes, key, priority);
+    }
+
+    private Batch fetchAll(Collection<Cid> cids, Map<Cid, Long> sizes, Cid key, Priority priority) throws IOException {
         Batch batch = new Batch(cids.size());
         List<Cid> missing = new ArrayList<>();
         for (Cid c : cids) {
-            long size = store.size(c);
+            long size = store.has(c) ? store.size(c) : -1; // has() first: a missing block costs no exception
             if (size >= 0) {
                 batch.doneBlocks.incrementAndGet();
                 batch.doneBytes.addAndGet(size);
@@ -223,7 +263,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         };
         BatchWaiter waiter = new BatchWaiter(batch, each);
         batch.canceller = () -> withdraw(missing, waiter);
-        request(missing, key, priority, waiter);
+        request(missing, sizes, key, priority, waiter);
         return batch;
     }
 
@@ -281,7 +321,8 @@ public final class Fetcher implements BlockSource, AutoCloseable {
 
     // ---- requests ----
 
-    private void request(List<Cid> cids, Cid key, Priority priority, BiConsumer<byte[], Throwable> waiter) throws IOException {
+    private void request(List<Cid> cids, Map<Cid, Long> sizes, Cid key, Priority priority, BiConsumer<byte[], Throwable> waiter)
+            throws IOException {
         Set<PeerId> probe = null;
         lock.lock();
         try {
@@ -299,6 +340,8 @@ public final class Fetcher implements BlockSource, AutoCloseable {
                 Request r = requests.get(c);
                 if (r == null) {
                     r = new Request(c, key, seq++, priority);
+                    Long size = sizes.get(c);
+                    if (size != null && size >= 0) r.size = size;
                     requests.put(c, r);
                     searches.get(r.key).refs++;
                     queues.get(priority).add(r);
@@ -381,11 +424,10 @@ public final class Fetcher implements BlockSource, AutoCloseable {
             if (now - r.sentAt < timeout) continue;
             PeerState p = r.assigned;
             it.remove();
-            p.outstanding--;
+            releasePeer(r);
+            releaseTotal(r);
             p.timeouts++;
             wantsTimedOut.increment();
-            outstanding--;
-            r.assigned = null;
             r.tried.add(p.id);
             r.lastRefusal = now;
             if (r.refusedSince < 0) r.refusedSince = now;
@@ -399,17 +441,29 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         boolean idle = false;
         long deadline = cfg.noProviderDeadline().toNanos();
         long retry = cfg.retryAfter().toNanos();
+        // Non-urgent wants go to a peer only once a good part of its window is free, so they leave in
+        // batches and the peer can answer with few full messages rather than one message per block.
+        for (PeerState p : peers.values()) {
+            p.open = p.outstanding == 0
+                    || window(p) - p.outstanding >= batch(p) && byteWindow(p) - p.bytes >= byteWindow(p) / 8;
+        }
         outer:
         for (Priority prio : Priority.values()) {
+            boolean urgent = prio == Priority.URGENT;
             for (Iterator<Request> it = queues.get(prio).iterator(); it.hasNext(); ) {
-                if (outstanding >= cfg.totalWindow()) break outer;
+                if (outstanding >= cfg.totalWindow() + (urgent ? URGENT_EXTRA : 0)
+                        || !urgent && outstanding > 0 && outstandingBytes >= cfg.totalBytes()) {
+                    if (urgent) continue outer;
+                    break outer;
+                }
                 Request r = it.next();
                 PeerState best = null;
                 boolean candidate = false;
                 boolean anyFree = false;
                 for (PeerState p : peers.values()) {
                     if (!p.provider) continue;
-                    boolean free = p.outstanding < window(p);
+                    boolean free = urgent ? p.outstanding < window(p) + URGENT_EXTRA
+                            : p.open && p.outstanding < window(p) && (p.outstanding == 0 || p.bytes < byteWindow(p));
                     anyFree |= free;
                     if (r.tried.contains(p.id)) continue;
                     candidate = true;
@@ -417,7 +471,10 @@ public final class Fetcher implements BlockSource, AutoCloseable {
                 }
                 if (best == null) {
                     if (candidate) {
-                        if (!anyFree) break outer; // every provider is busy: nothing below can go out either
+                        if (!anyFree) {
+                            if (urgent) continue outer;
+                            break outer; // every provider is busy: nothing below can go out either
+                        }
                         continue;
                     }
                     if (r.refusedSince >= 0 && now - r.refusedSince >= deadline) {
@@ -440,14 +497,17 @@ public final class Fetcher implements BlockSource, AutoCloseable {
                     continue;
                 }
                 it.remove();
-                r.assigned = best;
                 r.sentAt = now;
                 r.idleSince = -1;
                 r.asked.add(best.id);
                 best.asked.add(r.cid);
+                long cost = r.size >= 0 ? r.size : typicalBlock;
+                r.assigned = best;
+                r.peerBytes = cost;
                 best.outstanding++;
-                outstanding++;
+                best.bytes += cost;
                 inflight.add(r);
+                chargeTotal(r, cost);
                 out.computeIfAbsent(best.id, x -> new ArrayList<>()).add(BitswapMessage.Want.block(r.cid, wirePriority(prio)));
             }
         }
@@ -485,6 +545,16 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         return Math.max(1, cfg.windowPerPeer() >> Math.min(p.timeouts, 6));
     }
 
+    /** Bytes (as expected) outstanding at a peer at most; shrinks with its timeouts as {@link #window} does. */
+    private long byteWindow(PeerState p) {
+        return Math.max(1, cfg.bytesPerPeer() >> Math.min(p.timeouts, 6));
+    }
+
+    /** Free window a peer needs before non-urgent wants go to it. */
+    private int batch(PeerState p) {
+        return Math.max(1, window(p) / 8);
+    }
+
     private static int wirePriority(Priority p) {
         return switch (p) {
             case URGENT -> 1 << 30;
@@ -494,12 +564,32 @@ public final class Fetcher implements BlockSource, AutoCloseable {
     }
 
     private void unassign(Request r) {
-        PeerState p = r.assigned;
-        if (p == null) return;
+        if (r.assigned == null) return;
         inflight.remove(r);
+        releasePeer(r);
+        releaseTotal(r);
+    }
+
+    /** Frees the want's place in its peer's windows (the caller takes it out of {@code inflight}). */
+    private void releasePeer(Request r) {
+        PeerState p = r.assigned;
         p.outstanding--;
-        outstanding--;
+        p.bytes -= r.peerBytes;
+        r.peerBytes = 0;
         r.assigned = null;
+    }
+
+    private void chargeTotal(Request r, long bytes) {
+        outstanding++;
+        outstandingBytes += bytes;
+        r.totalBytes = bytes;
+    }
+
+    /** Frees the want's place in the total windows: its block is stored, or it goes back to a queue. */
+    private void releaseTotal(Request r) {
+        outstanding--;
+        outstandingBytes -= r.totalBytes;
+        r.totalBytes = 0;
     }
 
     private void forget(Request r) {
@@ -548,13 +638,13 @@ public final class Fetcher implements BlockSource, AutoCloseable {
                 r = requests.get(cid);
                 if (r == null || r.writing) return; // a late duplicate of a block we already have
                 queues.get(r.priority).remove(r);
+                typicalBlock += (data.length - typicalBlock) / 16;
                 if (r.assigned != null) {
                     // free the peer's window now; the total window stays taken until the block is stored
                     inflight.remove(r);
-                    r.assigned.outstanding--;
-                    r.assigned = null;
+                    releasePeer(r);
                 } else {
-                    outstanding++;
+                    chargeTotal(r, data.length);
                 }
                 r.writing = true;
                 for (PeerId other : r.asked) {
@@ -612,7 +702,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
     private void store(PeerId from, Request r, byte[] data) {
         Throwable err = null;
         try {
-            store.put(r.cid, data); // checks the bytes against the CID (BlockStore contract): a mismatch is a lie
+            store.putVerified(r.cid, data); // the CID was computed from these bytes on receipt (PeerExchange.Listener)
         } catch (CorruptBlockException e) {
             drop(from, e.getMessage());
             requeue(r);
@@ -623,7 +713,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         List<BiConsumer<byte[], Throwable>> waiters;
         lock.lock();
         try {
-            outstanding--;
+            releaseTotal(r);
             waiters = List.copyOf(r.waiters);
             forget(r);
             signal();
@@ -644,7 +734,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
     private void requeue(Request r) {
         lock.lock();
         try {
-            outstanding--;
+            releaseTotal(r);
             r.writing = false;
             queues.get(r.priority).add(r);
             signal();
@@ -675,9 +765,8 @@ public final class Fetcher implements BlockSource, AutoCloseable {
             Request r = it.next();
             if (r.assigned != p) continue;
             it.remove();
-            outstanding--;
-            p.outstanding--;
-            r.assigned = null;
+            releasePeer(r);
+            releaseTotal(r);
             queues.get(r.priority).add(r);
         }
         signal();

@@ -50,6 +50,7 @@ public final class Dht implements AutoCloseable {
     private final DhtConfig config;
     private final RoutingTable table;
     private final ProviderStore providers;
+    private final RecordStore records = new RecordStore();
     private final KadServer server;
     private final Set<Cid> provided = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
@@ -60,7 +61,7 @@ public final class Dht implements AutoCloseable {
         this.config = config;
         this.table = new RoutingTable(KadKey.of(host.peerId()), config.k());
         this.providers = new ProviderStore(java.time.InstantSource.system(), config.providerValidity(), 50_000, 64);
-        this.server = new KadServer(host.peerId(), this::announcedAddresses, table, providers, this::knownAddresses, config.k());
+        this.server = new KadServer(host.peerId(), this::announcedAddresses, table, providers, this::knownAddresses, config.k(), records);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "spore-dht-timer");
             t.setDaemon(true);
@@ -142,6 +143,61 @@ public final class Dht implements AutoCloseable {
         }).thenApply(closest -> {
             synchronized (found) {
                 return List.copyOf(found.values());
+            }
+        });
+    }
+
+    /**
+     * Stores a record ({@code /ipns/} keys only) here and on the k peers closest to its key;
+     * completes with how many of them accepted it, or fails at once when the record is invalid
+     * (forged, expired, or older than one already held here).
+     */
+    public CompletableFuture<Integer> putValue(byte[] key, byte[] value) {
+        try {
+            records.put(key, value);
+        } catch (KadException e) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(e.getMessage()));
+        }
+        Message put = Message.newBuilder().setType(Message.MessageType.PUT_VALUE).setKey(ByteString.copyFrom(key))
+                .setRecord(io.spore.p2p.proto.KadProto.Record.newBuilder().setKey(ByteString.copyFrom(key)).setValue(ByteString.copyFrom(value)))
+                .build();
+        return closestPeers(key).thenCompose(closest -> {
+            AtomicInteger stored = new AtomicInteger();
+            List<CompletableFuture<Void>> puts = new ArrayList<>();
+            for (PeerAddresses p : closest) {
+                puts.add(request(p, put).thenAccept(r -> stored.incrementAndGet()).exceptionally(e -> null));
+            }
+            return CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).thenApply(v -> stored.get());
+        });
+    }
+
+    /**
+     * Every valid record for {@code key} found here and on the way to the k closest peers (ours
+     * first); records that fail the check are ignored. The caller picks the best. Ends early once
+     * {@code quorum} peers have answered with a record.
+     */
+    public CompletableFuture<List<byte[]>> getValues(byte[] key, int quorum) {
+        List<byte[]> found = new ArrayList<>();
+        byte[] own = records.get(key);
+        if (own != null) found.add(own);
+        if (table.size() == 0) return CompletableFuture.completedFuture(List.copyOf(found));
+        Message req = Message.newBuilder().setType(Message.MessageType.GET_VALUE).setKey(ByteString.copyFrom(key)).build();
+        AtomicInteger answers = new AtomicInteger();
+        return lookup(key, req, (from, reply) -> {
+            if (!reply.hasRecord() || !java.util.Arrays.equals(reply.getRecord().getKey().toByteArray(), key)) return false;
+            byte[] v = reply.getRecord().getValue().toByteArray();
+            try {
+                records.check(key, v);
+            } catch (KadException invalid) {
+                return false; // a peer holding junk is not a reason to stop looking
+            }
+            synchronized (found) {
+                found.add(v);
+            }
+            return answers.incrementAndGet() >= quorum;
+        }).thenApply(closest -> {
+            synchronized (found) {
+                return List.copyOf(found);
             }
         });
     }

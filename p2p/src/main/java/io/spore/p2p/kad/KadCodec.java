@@ -22,6 +22,8 @@ final class KadCodec {
     static final int MAX_MESSAGE = 64 * 1024;
     /** Provider keys are multihashes; the spec lets servers refuse longer keys. */
     static final int MAX_PROVIDER_KEY = 80;
+    /** Record keys are a namespace and a multihash ({@code /ipns/<peer id>}). */
+    static final int MAX_RECORD_KEY = 256;
     static final int MAX_PEERS_PER_LIST = 64;
     static final int MAX_ADDRS_PER_PEER = 16;
     static final int MAX_ADDR_BYTES = 256;

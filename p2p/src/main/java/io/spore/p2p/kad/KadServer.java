@@ -3,6 +3,7 @@ package io.spore.p2p.kad;
 import com.google.protobuf.ByteString;
 import io.spore.p2p.identity.PeerId;
 import io.spore.p2p.multiaddr.Multiaddr;
+import io.spore.p2p.proto.KadProto;
 import io.spore.p2p.proto.KadProto.Message;
 
 import java.util.Arrays;
@@ -21,9 +22,16 @@ final class KadServer {
     private final ProviderStore providers;
     private final Function<PeerId, List<Multiaddr>> addresses;
     private final int k;
+    private final RecordStore records;
 
     KadServer(PeerId self, Supplier<List<Multiaddr>> selfAddresses, RoutingTable table, ProviderStore providers,
               Function<PeerId, List<Multiaddr>> addresses, int k) {
+        this(self, selfAddresses, table, providers, addresses, k, new RecordStore());
+    }
+
+    KadServer(PeerId self, Supplier<List<Multiaddr>> selfAddresses, RoutingTable table, ProviderStore providers,
+              Function<PeerId, List<Multiaddr>> addresses, int k, RecordStore records) {
+        this.records = records;
         this.self = self;
         this.selfAddresses = selfAddresses;
         this.table = table;
@@ -42,9 +50,8 @@ final class KadServer {
                 yield null;
             }
             case PING -> Message.newBuilder().setType(Message.MessageType.PING).build();
-            // No records are stored: answer with closer peers only, as a server without the record does.
-            case GET_VALUE -> closer(from, request, Message.MessageType.GET_VALUE).build();
-            case PUT_VALUE -> throw new KadException("PUT_VALUE is not supported by this node");
+            case GET_VALUE -> getValue(from, request);
+            case PUT_VALUE -> putValue(request);
             case UNRECOGNIZED -> throw new KadException("kad message of unknown type");
         };
     }
@@ -66,6 +73,24 @@ final class KadServer {
             if (!addrs.isEmpty()) reply.addProviderPeers(KadCodec.toProto(new PeerAddresses(p.peer(), addrs)));
         }
         return reply.build();
+    }
+
+    private Message getValue(PeerId from, Message request) throws KadException {
+        requireKey(request, KadCodec.MAX_RECORD_KEY);
+        Message.Builder reply = closer(from, request, Message.MessageType.GET_VALUE);
+        byte[] value = records.get(request.getKey().toByteArray());
+        if (value != null) reply.setRecord(KadProto.Record.newBuilder().setKey(request.getKey()).setValue(ByteString.copyFrom(value)));
+        return reply.build();
+    }
+
+    /** Stores a checked record; the reply echoes the request, as the spec has it. A refused record ends the stream. */
+    private Message putValue(Message request) throws KadException {
+        requireKey(request, KadCodec.MAX_RECORD_KEY);
+        if (!request.hasRecord() || !request.getRecord().getKey().equals(request.getKey())) {
+            throw new KadException("PUT_VALUE without a record for its key");
+        }
+        records.put(request.getKey().toByteArray(), request.getRecord().getValue().toByteArray());
+        return request;
     }
 
     private void addProvider(PeerId from, Message request) throws KadException {

@@ -65,7 +65,7 @@ public final class Cid implements Comparable<Cid> {
         return new Cid(1, codec, Multihash.read(in));
     }
 
-    /** Parses the text form: multibase base32 CIDv1 ({@code b...}/{@code B...}), base58 ({@code z...}) or CIDv0 ({@code Qm...}). */
+    /** Parses the text form: multibase base32 CIDv1 ({@code b...}/{@code B...}), base36 ({@code k...}, IPNS names), base58 ({@code z...}) or CIDv0 ({@code Qm...}). */
     public static Cid parse(String text) {
         if (text == null || text.isEmpty()) throw new IllegalArgumentException("empty CID");
         try {
@@ -73,6 +73,7 @@ public final class Cid implements Comparable<Cid> {
             return switch (text.charAt(0)) {
                 case 'b', 'B' -> decode(Base32.decode(text.substring(1)));
                 case 'z' -> decode(Base58.decode(text.substring(1)));
+                case 'k', 'K' -> decode(Base36.decode(text.substring(1)));
                 default -> throw new IllegalArgumentException("unsupported multibase prefix '" + text.charAt(0) + "'");
             };
         } catch (IllegalArgumentException e) {

@@ -22,8 +22,6 @@ final class NoiseEncoder extends ChannelOutboundHandlerAdapter {
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     private final List<ChannelPromise> promises = new ArrayList<>();
     private long pendingBytes;
-    private byte[] scratch;
-    private byte[] sealed;
 
     NoiseEncoder(CipherState cipher) {
         this.cipher = cipher;
@@ -78,28 +76,19 @@ final class NoiseEncoder extends ChannelOutboundHandlerAdapter {
         }
     }
 
-    /** Seals the next {@code chunk} pending bytes as one frame into {@code out}. */
+    /** Seals the next {@code chunk} pending bytes as one frame into {@code out}, straight from the pending buffers. */
     private void sealOne(ByteBuf out, int chunk) {
         out.writeShort(chunk + CipherState.TAG);
-        if (sealed == null) sealed = new byte[MAX_PLAINTEXT + CipherState.TAG];
-        ByteBuf head = pending.peek();
-        int n;
-        if (head.hasArray() && head.readableBytes() >= chunk) {
-            n = cipher.encrypt(null, head.array(), head.arrayOffset() + head.readerIndex(), chunk, sealed, 0);
-            consume(chunk);
-        } else {
-            if (scratch == null) scratch = new byte[MAX_PLAINTEXT];
-            int got = 0;
-            while (got < chunk) {
-                ByteBuf b = pending.peek();
-                int take = Math.min(b.readableBytes(), chunk - got);
-                b.getBytes(b.readerIndex(), scratch, got, take);
-                got += take;
-                consume(take);
-            }
-            n = cipher.encrypt(null, scratch, 0, chunk, sealed, 0);
+        cipher.beginSeal();
+        int left = chunk;
+        while (left > 0) {
+            ByteBuf b = pending.peek();
+            int take = Math.min(b.readableBytes(), left);
+            cipher.sealPart(b, b.readerIndex(), take, out);
+            left -= take;
+            consume(take);
         }
-        out.writeBytes(sealed, 0, n);
+        cipher.endSeal(out);
     }
 
     private void consume(int bytes) {

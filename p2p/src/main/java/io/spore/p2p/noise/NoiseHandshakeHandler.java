@@ -39,6 +39,11 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
         }
     }
 
+    /** Which ChaCha20-Poly1305 implementation the transport uses (openssl, jdk or split), for logs and benchmarks. */
+    public static String aeadName() {
+        return CipherState.DEFAULT.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     private final NoiseHandshake handshake;
     private final Listener listener;
     private boolean done;

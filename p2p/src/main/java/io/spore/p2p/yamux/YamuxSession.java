@@ -35,6 +35,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
     private long grownWindows;
     private boolean goAwayReceived;
     private boolean goAwaySent;
+    private boolean failed;
     private int pingSeq;
     private final IntObjectMap<Promise<Long>> pings = new IntObjectHashMap<>();
 
@@ -137,10 +138,16 @@ public final class YamuxSession extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
+        if (failed) {
+            // After a protocol error, what the peer still sends (e.g. the rest of a refused frame) is dropped.
+            if (f.data() != null) f.data().release();
+            return;
+        }
         try {
             handle(f);
         } catch (YamuxException e) {
-            if (f.data() != null && f.data().refCnt() > 0) f.data().release();
+            // Every path that throws leaves the data unreleased.
+            if (f.data() != null) f.data().release();
             protocolError(e);
         }
     }
@@ -196,13 +203,14 @@ public final class YamuxSession extends ChannelDuplexHandler {
             s.acked = true;
             unacked--;
         }
-        if (f.type() == YamuxFrame.DATA) s.onData(f.data());
+        if (f.type() == YamuxFrame.DATA) s.onData(f.data(), f.length());
         else if (f.length() > 0) s.onWindowUpdate(f.length());
         if (f.has(YamuxFrame.FIN)) s.onRemoteFin();
         if (f.has(YamuxFrame.RST)) s.onRemoteReset();
     }
 
     private void protocolError(Throwable e) {
+        failed = true;
         sendGoAway(YamuxFrame.GO_AWAY_PROTOCOL_ERROR);
         ctx.channel().attr(CLOSE_REASON).set(e.getMessage());
         ctx.close();

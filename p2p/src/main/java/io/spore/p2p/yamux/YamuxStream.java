@@ -59,11 +59,12 @@ final class YamuxStream extends AbstractChannel implements DuplexChannel {
 
     // ---- from the session (event loop) ----
 
-    void onData(ByteBuf data) throws YamuxException {
+    /** {@code declared}: the bytes the frame still carries from this piece on (see YamuxFrameDecoder). */
+    void onData(ByteBuf data, long declared) throws YamuxException {
         int n = data.readableBytes();
-        if (n > recvWindow) {
-            data.release();
-            throw new YamuxException("peer sent " + n + " bytes on stream " + id + " with a window of " + recvWindow);
+        if (Math.max(n, declared) > recvWindow) {
+            // The session releases the data of a refused frame (a slice's refCnt is its parent's: never guess).
+            throw new YamuxException("peer sent " + Math.max(n, declared) + " bytes on stream " + id + " with a window of " + recvWindow);
         }
         recvWindow -= n;
         if (remoteFin || reset || !open) {

@@ -56,6 +56,30 @@ class BitswapServerTest {
     }
 
     @Test
+    void aWantHaveDoesNotWeakenAPendingWantBlock() throws Exception {
+        Cid big = store.put(Cid.RAW, bytes(100_000, 7));
+        server.onWants(PEER, List.of(BitswapMessage.Want.block(big, 1), BitswapMessage.Want.have(big, 1)), false);
+        BitswapMessage m = next();
+        assertEquals(List.of(big), m.blocks().stream().map(BitswapMessage.Block::cid).toList(), "the block, not a presence");
+        assertTrue(m.presences().isEmpty());
+    }
+
+    @Test
+    void theMostUrgentWantIsServedFirst() throws Exception {
+        List<Cid> background = new ArrayList<>();
+        for (int i = 0; i < 100; i++) background.add(store.put(Cid.RAW, bytes(2000, 100 + i)));
+        Cid urgent = store.put(Cid.RAW, bytes(2000, 99));
+        List<BitswapMessage.Want> wants = new ArrayList<>();
+        for (Cid c : background) wants.add(BitswapMessage.Want.block(c, 1));
+        wants.add(BitswapMessage.Want.block(urgent, 1 << 30));
+        server.onWants(PEER, wants, false);
+        List<Cid> order = new ArrayList<>();
+        while (order.size() < 101) for (BitswapMessage.Block b : next().blocks()) order.add(b.cid());
+        assertEquals(urgent, order.get(0), "the urgent want overtook the hundred queued before it");
+        assertEquals(background, order.subList(1, 101), "then the rest in arrival order");
+    }
+
+    @Test
     void keepsWantsWithoutSendDontHaveUntilTheBlockArrives() throws Exception {
         byte[] data = bytes(2000, 4);
         Cid cid = Cid.raw(data);

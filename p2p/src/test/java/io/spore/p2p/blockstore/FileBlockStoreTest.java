@@ -66,6 +66,33 @@ class FileBlockStoreTest {
         }
     }
 
+    @Test void addByCodecComputesTheCidAndTellsWhetherTheBlockIsNew() throws IOException {
+        try (FileBlockStore s = FileBlockStore.open(dir)) {
+            byte[] data = random(11, 3000);
+            BlockStore.Added first = s.add(Cid.DAG_CBOR, data);
+            assertEquals(Cid.of(Cid.DAG_CBOR, data), first.cid());
+            assertTrue(first.isNew());
+            assertFalse(s.add(Cid.DAG_CBOR, data).isNew());
+            assertArrayEquals(data, s.get(first.cid()));
+            assertTrue(temps(dir).isEmpty(), "O_TMPFILE blocks never pass through .tmp");
+        }
+    }
+
+    /** The ext4 allocator places the fan-out directories, and so the blocks' inodes, across block groups. */
+    @Test void blocksDirectoryCarriesExt4sTopDirectoryFlag() throws Exception {
+        Process df = new ProcessBuilder("stat", "-f", "-c", "%T", dir.toString()).start();
+        String fs = new String(df.getInputStream().readAllBytes()).strip();
+        df.waitFor();
+        Assumptions.assumeTrue(fs.equals("ext2/ext3"), "the flag exists on ext4 only, " + dir + " is on " + fs);
+        try (FileBlockStore s = FileBlockStore.open(dir)) {
+            s.put(Cid.RAW, random(12, 100));
+        }
+        Process ls = new ProcessBuilder("lsattr", "-d", dir.resolve("blocks").toString()).start();
+        String attrs = new String(ls.getInputStream().readAllBytes()).strip();
+        assertEquals(0, ls.waitFor(), attrs);
+        assertTrue(attrs.split(" ")[0].contains("T"), attrs);
+    }
+
     @Test void refusesBytesThatDoNotMatchTheCid() throws IOException {
         try (FileBlockStore s = FileBlockStore.open(dir)) {
             Cid cid = Cid.raw(random(1, 10));

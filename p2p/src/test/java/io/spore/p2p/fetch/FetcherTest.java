@@ -101,6 +101,22 @@ class FetcherTest {
     }
 
     @Test
+    void knownSizesBoundTheBytesInFlightPerPeer() throws Exception {
+        FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST);
+        a.delayMillis = 2;
+        List<Cid> cids = image(200, 4000, a);
+        java.util.Map<Cid, Long> sizes = new java.util.LinkedHashMap<>();
+        for (Cid c : cids) sizes.put(c, 4000L);
+        fetcher(FetchConfig.defaults().withByteWindow(20_000, 40_000), a);
+        Batch batch = fetcher.fetchAll(sizes, cids.get(0), Priority.BACKGROUND);
+        batch.done().get(30, TimeUnit.SECONDS);
+        assertAllLocal(cids);
+        assertEquals(200 * 4000L, batch.doneBytes());
+        assertTrue(a.maxInFlight.get() > 1 && a.maxInFlight.get() <= 5,
+                "20 000 bytes per peer are 5 blocks of 4000 at most, saw " + a.maxInFlight);
+    }
+
+    @Test
     void aPeerThatSendsWrongBlocksIsDroppedAndThePullCompletesFromAnHonestOne() throws Exception {
         FakeNetwork.FakePeer liar = net.peer(1, FakeNetwork.Mode.LIAR);
         FakeNetwork.FakePeer honest = net.peer(2, FakeNetwork.Mode.HONEST);

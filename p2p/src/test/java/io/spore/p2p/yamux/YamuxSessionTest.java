@@ -97,6 +97,42 @@ class YamuxSessionTest {
         assertFalse(s.isOpen());
     }
 
+    /** The decoder hands data on in pieces as the wire's buffers come: the flags still act once, in order. */
+    @Test void aDataFrameCutAnywhereArrivesWholeWithItsFlagsInOrder() {
+        java.util.Random r = new java.util.Random(3);
+        EmbeddedChannel ch = server(YamuxConfig.defaults());
+        byte[] data = new byte[200_000];
+        r.nextBytes(data);
+        ByteBuf wire = frame(YamuxFrame.DATA, YamuxFrame.SYN | YamuxFrame.FIN, 1, data.length, data);
+        wire.writeBytes(frame(YamuxFrame.PING, YamuxFrame.SYN, 0, 7, null));
+        while (wire.isReadable()) {
+            int take = Math.min(wire.readableBytes(), r.nextBoolean() ? 1 + r.nextInt(20) : 1 + r.nextInt(60_000));
+            ch.writeInbound(wire.readRetainedSlice(take));
+            assertTrue(events.isEmpty() || !wire.isReadable() || wire.readableBytes() <= 12, "FIN only after the last byte");
+        }
+        wire.release();
+        ch.runPendingTasks();
+        assertEquals(1, accepted.size());
+        byte[] got = new byte[received.readableBytes()];
+        received.readBytes(got);
+        assertArrayEquals(data, got);
+        assertEquals(List.of(ChannelInputShutdownEvent.INSTANCE, io.netty.channel.socket.ChannelInputShutdownReadComplete.INSTANCE), events);
+        List<YamuxFrame> out = written(ch);
+        assertEquals(1, out.stream().filter(f -> f.has(YamuxFrame.ACK) && f.type() == YamuxFrame.WINDOW_UPDATE).count());
+        assertTrue(out.stream().anyMatch(f -> f.type() == YamuxFrame.PING && f.length() == 7), "the frame after the data is read too");
+    }
+
+    @Test void aFrameOverTheWindowIsRefusedEvenInPieces() {
+        EmbeddedChannel ch = server(YamuxConfig.defaults());
+        ByteBuf wire = frame(YamuxFrame.DATA, YamuxFrame.SYN, 1, YamuxConfig.INITIAL_WINDOW + 1, new byte[YamuxConfig.INITIAL_WINDOW + 1]);
+        while (wire.isReadable() && ch.isActive()) ch.writeInbound(wire.readRetainedSlice(Math.min(wire.readableBytes(), 50_000)));
+        wire.release();
+        ch.runPendingTasks();
+        assertTrue(written(ch).stream().anyMatch(f -> f.type() == YamuxFrame.GO_AWAY && f.length() == YamuxFrame.GO_AWAY_PROTOCOL_ERROR));
+        assertFalse(ch.isActive());
+        assertEquals(0, received.readableBytes(), "refused at its first piece, as if it had come whole");
+    }
+
     @Test void pingsAreAnswered() {
         EmbeddedChannel ch = server(YamuxConfig.defaults());
         feed(ch, frame(YamuxFrame.PING, YamuxFrame.SYN, 0, 0xCAFEL, null));
