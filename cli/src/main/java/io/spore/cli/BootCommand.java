@@ -62,8 +62,16 @@ final class BootCommand extends BaseCommand {
     @Option(names = "--pool", paramLabel = "CIDR", description = "Address pool (default: env SPORE_POOL or " + Machines.DEFAULT_POOL + ").")
     String pool;
 
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "How long to wait for the machine's SSH (default: ${DEFAULT-VALUE}; more under emulation, such as a TCG VM).")
+    long timeout;
+
+    @Option(names = "--vm", description = "Boot in the Spore OS VM ('container vm up') over SSH, progress shown here; 'container ssh NAME' then reaches it through the VM.")
+    boolean vm;
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException, InterruptedException {
+        if (vm) return VmMachines.run(this, VmMachines.argsAfter(spec, "boot", "--vm"));
         if (key != null && lower != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give an image KEY or --lower DIR, not both");
         }
@@ -72,7 +80,7 @@ final class BootCommand extends BaseCommand {
         }
         long mem = memory == null ? 0 : MachineSpec.parseSize(memory);
         List<String> sshKeys = keys();
-        Machines machines = MachinesAccess.open(this, bridge, pool);
+        Machines machines = MachinesAccess.open(this, bridge, pool).timeouts(java.time.Duration.ofSeconds(timeout), java.time.Duration.ofSeconds(30));
         long t0 = System.nanoTime();
         DaemonImages images = key == null ? null : new DaemonImages(socket());
         Path dir;

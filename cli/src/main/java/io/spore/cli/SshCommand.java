@@ -24,6 +24,15 @@ final class SshCommand extends BaseCommand {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (MachinesAccess.open(this).list().stream().noneMatch(m -> m.name().equals(name))) {
+            // Not here: a machine booted in the Spore OS VM (boot --vm), reached with the VM as jump host.
+            var inVm = VmMachines.address(this, name);
+            if (inVm.isPresent()) {
+                List<String> argv = VmMachines.sshArgv(this, inVm.get(), identity);
+                argv.addAll(command);
+                return new ProcessBuilder(argv).inheritIO().start().waitFor();
+            }
+        }
         MachineInfo m = MachinesAccess.open(this).get(name);
         if (m.state() != MachineState.RUNNING) {
             throw new UserException("machine " + name + " is not running: start it with 'container start " + name + "'");

@@ -38,10 +38,10 @@ final class VmUpCommand extends BaseCommand {
     @Option(names = "--accel", paramLabel = "auto|kvm|tcg", defaultValue = "auto", description = "Accelerator (default: ${DEFAULT-VALUE}).")
     Vm.Accel accel;
 
-    @Option(names = "--bridge", paramLabel = "NAME", defaultValue = "spore0", description = "Host bridge (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bridge", paramLabel = "NAME", defaultValue = "spore-vm0", description = "Host bridge (default: ${DEFAULT-VALUE}; not spore0 and 10.77.0.0/24, which machines use, inside the VM too).")
     String bridge;
 
-    @Option(names = "--bridge-address", paramLabel = "CIDR", defaultValue = "10.77.0.1/24", description = "The bridge's address and network (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bridge-address", paramLabel = "CIDR", defaultValue = "10.78.0.1/24", description = "The bridge's address and network (default: ${DEFAULT-VALUE}).")
     String bridgeAddress;
 
     @Option(names = "--no-nat", description = "Do not masquerade the VM's traffic out of this machine.")

@@ -45,6 +45,14 @@ final class SporeOs {
     }
 
     static synchronized OsBuild.Result first() throws IOException {
+        String given = System.getProperty("spore.os.dir");
+        if (first == null && given != null) {
+            // A Spore OS built before (by hand or an earlier run), to rerun the VM tests without a build.
+            Path dir = Path.of(given);
+            java.util.Map<String, Long> sizes = new java.util.LinkedHashMap<>();
+            for (String l : Files.readAllLines(dir.resolve("sizes"))) sizes.put(l.split("=")[0], Long.parseLong(l.split("=")[1].strip()));
+            first = new OsBuild.Result(dir, sizes, Files.readAllLines(dir.resolve("packages")));
+        }
         if (first == null) {
             Path dir = Files.createTempDirectory("spore-os-a");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

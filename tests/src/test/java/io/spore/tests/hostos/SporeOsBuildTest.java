@@ -11,10 +11,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * `container os build`: two builds from the same inputs give the same bytes, the packages used
- * are recorded inside the image, and kernel + initramfs stay within HyperOS's 50 MB.
+ * are recorded inside the image, and kernel + initramfs stay within 40 MB (our goal; HyperOS has 50 MB).
  */
 class SporeOsBuildTest {
-    static final long LIMIT = 50_000_000L;
+    static final long LIMIT = 40_000_000L; // the goal (HyperOS: 50 MB)
 
     @Test
     void twoBuildsAreByteForByteEqualAndSmall() throws Exception {
@@ -33,10 +33,10 @@ class SporeOsBuildTest {
             assertEquals(Files.size(a.out().resolve("vmlinuz")) + Files.size(a.out().resolve("initrd.img")), total);
 
             // The versions are inside the image, as /etc/spore-os/packages.
-            String listing = SporeOs.run(List.of("sh", "-c", "xz -dc '" + a.out().resolve("initrd.img")
+            String listing = SporeOs.run(List.of("sh", "-c", "xz -dc --single-stream '" + a.out().resolve("initrd.img")
                     + "' | cpio -i --to-stdout etc/spore-os/packages 2>/dev/null"), 120);
             assertEquals(Files.readString(a.out().resolve("packages")), listing);
-            assertTrue(listing.lines().anyMatch(l -> l.matches("linux-image-[0-9.]+-\\d+-cloud-amd64=.+")), listing);
+            assertTrue(listing.lines().anyMatch(l -> l.matches("linux-image-[0-9.]+-\\d+-amd64=.+")), listing);
             assertTrue(listing.lines().anyMatch(l -> l.startsWith("dropbear-bin=")), listing);
             assertTrue(listing.lines().anyMatch(l -> l.startsWith("jdk=25")), listing);
         } finally {
