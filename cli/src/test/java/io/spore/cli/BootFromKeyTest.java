@@ -114,6 +114,10 @@ class BootFromKeyTest {
         assertEquals(0, os.code(), os.err());
         assertTrue(os.out().contains("Debian GNU/Linux 12"), os.out());
 
+        // run KEY: one command in the image without init, over the same mount; its exit status comes back
+        assertEquals(0, onB("run", key, "--", "test", "-f", "/etc/debian_version").code());
+        assertEquals(1, onB("run", key, "--", "test", "-e", "/nonexistent").code());
+
         Cli.Result ls = onB("ls");
         assertEquals(0, ls.code(), ls.err());
         assertTrue(ls.out().contains(t1) && ls.out().contains(key) && ls.out().contains(" of "), ls.out());
@@ -143,6 +147,10 @@ class BootFromKeyTest {
         assertEquals(0, onB("rm", t2).code());
         assertEquals(0, mountsOfB().size(), "the last rm unmounts: " + mountsOfB());
         assertFalse(Files.exists(b.dataDir.resolve("mounts").resolve(key)), "mount point removed");
+
+        // run KEY with no machine over the image mounts it for the command only
+        assertEquals(0, onB("run", key, "--", "true").code());
+        assertEquals(0, mountsOfB().size(), "run released the mount it made: " + mountsOfB());
 
         // the same name again is a fresh machine: the write is gone
         JsonNode again = boot(t1);
