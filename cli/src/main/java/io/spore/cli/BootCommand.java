@@ -53,7 +53,7 @@ final class BootCommand extends BaseCommand {
     NetworkMode network;
 
     @Option(names = "--ssh-key", paramLabel = "KEY|FILE",
-            description = "Public key (or a file of them) for root (repeatable; default: your ~/.ssh/*.pub and ~/.ssh/authorized_keys).")
+            description = "Public key (or a file of them) for root (repeatable; default: ssh-keys in the config file, your ~/.ssh/*.pub and ~/.ssh/authorized_keys).")
     List<String> sshKeys = new ArrayList<>();
 
     @Option(names = "--bridge", paramLabel = "NAME", description = "Host bridge (default: env SPORE_BRIDGE or " + Machines.DEFAULT_BRIDGE + ").")
@@ -213,6 +213,7 @@ final class BootCommand extends BaseCommand {
             }
         }
         if (sshKeys.isEmpty()) {
+            out.addAll(io.spore.cli.daemon.ConfigLoader.sshKeys(System.getenv()));
             Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
             if (Files.isRegularFile(ssh.resolve("authorized_keys"))) out.addAll(lines(ssh.resolve("authorized_keys")));
             try (var s = Files.list(ssh)) {

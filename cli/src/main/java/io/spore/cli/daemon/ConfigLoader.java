@@ -56,6 +56,8 @@ public final class ConfigLoader {
         @JsonProperty("dht") Boolean dht;
         @JsonProperty("fetch") FetchSection fetch;
         @JsonProperty("cache-max-bytes") String cacheMaxBytes;
+        /** Public keys that {@code container boot} puts into root's authorized_keys (the daemon ignores them). */
+        @JsonProperty("ssh-keys") List<String> sshKeys;
     }
 
     static final class FetchSection {
@@ -66,23 +68,7 @@ public final class ConfigLoader {
     }
 
     static DaemonConfig applyFile(DaemonConfig c, Path file, boolean required) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            if (required) throw new UserException("config file " + file + " does not exist: create it or unset SPORE_CONFIG");
-            return c;
-        } catch (IOException e) {
-            throw new UserException("cannot read config file " + file + " (" + e.getMessage() + "): check its permissions");
-        }
-        FileConfig f;
-        try {
-            f = text.isBlank() ? new FileConfig() : YAML.readValue(text, FileConfig.class);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr();
-            throw new UserException("config file " + file + where + ": " + e.getOriginalMessage().lines().findFirst().orElse("")
-                    + ": fix the file (keys: data-dir, socket, listen, bootstrap, mdns, dht, fetch, cache-max-bytes)");
-        }
+        FileConfig f = read(file, required);
         if (f == null) return c;
         c = with(c, f.dataDir == null ? null : Path.of(f.dataDir), f.socket == null ? null : Path.of(f.socket), f.listen, f.bootstrap);
         boolean mdns = f.mdns != null ? f.mdns : c.mdns();
@@ -99,6 +85,40 @@ public final class ConfigLoader {
                 + ") is less than fetch.window-per-peer (" + window + "): raise total-window");
         long cacheMax = f.cacheMaxBytes == null ? c.cacheMaxBytes() : byteSize(file, f.cacheMaxBytes);
         return new DaemonConfig(c.dataDir(), c.socket(), c.listen(), c.bootstrap(), mdns, dht, window, total, timeout, deadline, cacheMax);
+    }
+
+    /** The file's settings; null when it is the default file and does not exist. */
+    private static FileConfig read(Path file, boolean required) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            if (required) throw new UserException("config file " + file + " does not exist: create it or unset SPORE_CONFIG");
+            return null;
+        } catch (IOException e) {
+            throw new UserException("cannot read config file " + file + " (" + e.getMessage() + "): check its permissions");
+        }
+        try {
+            return text.isBlank() ? new FileConfig() : YAML.readValue(text, FileConfig.class);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr();
+            throw new UserException("config file " + file + where + ": " + e.getOriginalMessage().lines().findFirst().orElse("")
+                    + ": fix the file (keys: data-dir, socket, listen, bootstrap, mdns, dht, fetch, cache-max-bytes, ssh-keys)");
+        }
+    }
+
+    /** The {@code ssh-keys} of the config file ({@code SPORE_CONFIG} or the default file): one public key each. */
+    public static List<String> sshKeys(Map<String, String> env) {
+        Path file = env.containsKey("SPORE_CONFIG") ? Path.of(env.get("SPORE_CONFIG")) : DaemonConfig.DEFAULT_FILE;
+        FileConfig f = read(file, env.containsKey("SPORE_CONFIG"));
+        if (f == null || f.sshKeys == null) return List.of();
+        for (String k : f.sshKeys) {
+            String t = k == null ? "" : k.strip();
+            if (!(t.startsWith("ssh-") || t.startsWith("ecdsa-") || t.startsWith("sk-")) || t.contains("\n")) {
+                throw new UserException("config file " + file + ": ssh-keys entry '" + t + "' is not one public key: write one line such as 'ssh-ed25519 AAAA... you@host' per entry");
+            }
+        }
+        return f.sshKeys.stream().map(String::strip).toList();
     }
 
     static DaemonConfig applyEnv(DaemonConfig c, Map<String, String> env) {

@@ -71,4 +71,21 @@ class ConfigLoaderTest {
         e = assertThrows(UserException.class, () -> ConfigLoader.load(ConfigLoader.Flags.NONE, Map.of("SPORE_DHT", "maybe")));
         assertEquals("SPORE_DHT=maybe is not a boolean: use true or false", e.getMessage());
     }
+
+    @Test
+    void sshKeysForBootComeFromTheFileAndTheDaemonAcceptsThem() throws Exception {
+        Path f = dir.resolve("keys.yaml");
+        Files.writeString(f, "mdns: false\nssh-keys:\n  - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPq6f7ZJ one@host\n  - \"ecdsa-sha2-nistp256 AAAAE2Vj two@host \"\n");
+        assertEquals(List.of("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPq6f7ZJ one@host", "ecdsa-sha2-nistp256 AAAAE2Vj two@host"),
+                ConfigLoader.sshKeys(Map.of("SPORE_CONFIG", f.toString())));
+        assertFalse(ConfigLoader.load(ConfigLoader.Flags.NONE, Map.of("SPORE_CONFIG", f.toString())).mdns(), "the daemon reads the same file");
+
+        Files.writeString(f, "ssh-keys: [\"not a key\"]\n");
+        UserException e = assertThrows(UserException.class, () -> ConfigLoader.sshKeys(Map.of("SPORE_CONFIG", f.toString())));
+        assertEquals("config file " + f + ": ssh-keys entry 'not a key' is not one public key: write one line such as 'ssh-ed25519 AAAA... you@host' per entry",
+                e.getMessage());
+
+        Files.writeString(f, "data-dir: /x\n");
+        assertEquals(List.of(), ConfigLoader.sshKeys(Map.of("SPORE_CONFIG", f.toString())));
+    }
 }
