@@ -38,3 +38,32 @@ spore_packages() {
 spore_maven() {
   command -v mvn >/dev/null 2>&1 || spore_packages maven
 }
+
+# npm packages for the interop tests, cached by content: `spore_npm_cache SRC BASE WHAT` installs
+# SRC/package.json into BASE/<hash of package.json and node's version> (once, under a lock, built
+# beside its place and renamed in), copies SRC's *.mjs scripts in from the checkout on every run
+# (only node_modules is cached), and points BASE/current at it.
+spore_npm_cache() {
+  local src=$1 base=$2 what=$3 hash dir
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || spore_packages nodejs npm
+  mkdir -p "$base"
+  exec 9>"$base/.lock"
+  flock 9
+  hash=$( (cat "$src/package.json"; node --version) | sha256sum | cut -c1-16)
+  dir="$base/$hash"
+  if [ ! -f "$dir/.complete" ]; then
+    rm -rf "$dir.tmp"
+    mkdir -p "$dir.tmp"
+    cp "$src/package.json" "$dir.tmp/"
+    echo "npm install of $what (cached afterwards in $dir)"
+    (cd "$dir.tmp" && npm install --no-audit --no-fund --loglevel=error >"$base/.npm-log" 2>&1) \
+      || { tail -30 "$base/.npm-log" >&2; spore_die "npm install of $what failed (log above)"; }
+    touch "$dir.tmp/.complete"
+    rm -rf "$dir"; mv "$dir.tmp" "$dir"
+  fi
+  find "$dir" -maxdepth 1 -name '*.mjs' -delete
+  cp "$src"/*.mjs "$dir/"
+  ln -sfn "$dir" "$base/current"
+  exec 9>&-
+  echo "$what ready in $base/current (node $(node --version))"
+}
