@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.*;
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class BootFromKeyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static Daemons daemons;
     private static Path base;
     private static DaemonProcess a;
     private static DaemonProcess b;
@@ -44,11 +45,12 @@ class BootFromKeyTest {
         bridge = "spk" + sfx;
         var r = ThreadLocalRandom.current();
         pool = "10." + (200 + r.nextInt(50)) + "." + r.nextInt(256) + ".0/24";
-        base = Files.createTempDirectory(Path.of("/tmp"), "spk"); // short: Unix socket paths stay under 108 bytes
+        daemons = new Daemons("spk");
+        base = daemons.base();
         sshKey = base.resolve("id");
         Cli.exec("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "spore-test", "-f", sshKey.toString());
-        a = DaemonProcess.start(base, "a", List.of());
-        b = DaemonProcess.start(base, "b", List.of(a.address()), "fetch:\n  no-provider-deadline-ms: 8000\n");
+        a = daemons.start("a", List.of());
+        b = daemons.start("b", List.of(a.address()), "fetch:\n  no-provider-deadline-ms: 8000\n");
         Cli.Result shared = Cli.run("--socket", a.socket.toString(), "share", rootfs.toString());
         assertEquals(0, shared.code(), shared.err());
         key = shared.out().strip();
@@ -57,12 +59,9 @@ class BootFromKeyTest {
     @AfterAll
     static void tearDown() throws Exception {
         try {
-            for (DaemonProcess d : new DaemonProcess[]{b, a}) {
-                if (d != null) d.close();
-            }
+            if (daemons != null) daemons.close();
         } finally {
             Cli.exec("sh", "-c", "nft delete table ip spore_" + bridge + " 2>/dev/null; ip link del dev " + bridge + " 2>/dev/null; true");
-            Cli.delete(base);
         }
     }
 

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -30,31 +29,22 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class DaemonProofTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private Daemons daemons;
     private Path base;
-    private final List<DaemonProcess> daemons = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
-        // short: Unix socket paths must stay under 108 bytes
-        base = Files.createTempDirectory(Path.of("/tmp"), "spd");
+        daemons = new Daemons("spd");
+        base = daemons.base();
     }
 
     @AfterEach
-    void tearDown() throws Exception {
-        for (DaemonProcess d : daemons) {
-            try {
-                d.close();
-            } catch (Exception e) {
-                // go on cleaning the others
-            }
-        }
-        Cli.delete(base);
+    void tearDown() {
+        if (daemons != null) daemons.close();
     }
 
     private DaemonProcess daemon(String name, List<String> bootstrap, String fetchYaml) throws Exception {
-        DaemonProcess d = DaemonProcess.start(base, name, bootstrap, fetchYaml);
-        daemons.add(d);
-        return d;
+        return daemons.start(name, bootstrap, fetchYaml);
     }
 
     /** A tree of incompressible files (so the image has about {@code mib} MiB of blocks), some small ones, a link. */

@@ -19,20 +19,21 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** Bitswap 1.2.0 against Helia 7 (@helia/bitswap 4) from npm, both ways, through the daemon. */
 class HeliaInteropTest {
+    private Daemons daemons;
     private Path base;
     private DaemonProcess spore;
 
     @BeforeEach
     void setUp() throws Exception {
         HeliaPeer.require();
-        base = Files.createTempDirectory(Path.of("/tmp"), "sph");
-        spore = DaemonProcess.start(base, "a", List.of());
+        daemons = new Daemons("sph");
+        base = daemons.base();
+        spore = daemons.start("a", List.of());
     }
 
     @AfterEach
-    void tearDown() throws Exception {
-        if (spore != null) spore.close();
-        if (base != null) Cli.delete(base);
+    void tearDown() {
+        if (daemons != null) daemons.close();
     }
 
     @Test

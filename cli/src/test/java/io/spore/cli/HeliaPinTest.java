@@ -28,20 +28,21 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class HeliaPinTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private Daemons daemons;
     private Path base;
     private DaemonProcess spore;
 
     @BeforeEach
     void setUp() throws Exception {
         HeliaPeer.require();
-        base = Files.createTempDirectory(Path.of("/tmp"), "spk");
-        spore = DaemonProcess.start(base, "a", List.of());
+        daemons = new Daemons("spk");
+        base = daemons.base();
+        spore = daemons.start("a", List.of());
     }
 
     @AfterEach
-    void tearDown() throws Exception {
-        if (spore != null) spore.close();
-        if (base != null) Cli.delete(base);
+    void tearDown() {
+        if (daemons != null) daemons.close();
     }
 
     @Test

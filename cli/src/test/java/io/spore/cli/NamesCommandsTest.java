@@ -22,30 +22,22 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Names across two daemons in child JVMs on loopback: create, publish, resolve and pull by name, move the name. */
 class NamesCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private Daemons daemons;
     private Path base;
-    private final List<DaemonProcess> daemons = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
-        base = Files.createTempDirectory(Path.of("/tmp"), "spn");
+        daemons = new Daemons("spn");
+        base = daemons.base();
     }
 
     @AfterEach
-    void tearDown() throws Exception {
-        for (DaemonProcess d : daemons) {
-            try {
-                d.close();
-            } catch (Exception e) {
-                // go on cleaning the others
-            }
-        }
-        Cli.delete(base);
+    void tearDown() {
+        if (daemons != null) daemons.close();
     }
 
     private DaemonProcess daemon(String name, List<String> bootstrap) throws Exception {
-        DaemonProcess d = DaemonProcess.start(base, name, bootstrap);
-        daemons.add(d);
-        return d;
+        return daemons.start(name, bootstrap);
     }
 
     static Cli.Result on(DaemonProcess d, String... args) {

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,30 +17,22 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Pins, gc and the cache limit on a real daemon (child JVM) and its block store. */
 class PinsCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private Daemons daemons;
     private Path base;
-    private final List<DaemonProcess> daemons = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
-        base = Files.createTempDirectory(Path.of("/tmp"), "spp");
+        daemons = new Daemons("spp");
+        base = daemons.base();
     }
 
     @AfterEach
-    void tearDown() throws Exception {
-        for (DaemonProcess d : daemons) {
-            try {
-                d.close();
-            } catch (Exception e) {
-                // go on cleaning the others
-            }
-        }
-        Cli.delete(base);
+    void tearDown() {
+        if (daemons != null) daemons.close();
     }
 
     private DaemonProcess daemon(String name, String yaml) throws Exception {
-        DaemonProcess d = DaemonProcess.start(base, name, List.of(), yaml);
-        daemons.add(d);
-        return d;
+        return daemons.start(name, List.of(), yaml);
     }
 
     static long blocks(DaemonProcess d) throws Exception {
