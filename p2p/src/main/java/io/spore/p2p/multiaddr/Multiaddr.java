@@ -24,6 +24,13 @@ import java.util.List;
 public final class Multiaddr {
     /** Multiaddrs are short; a bound keeps hostile input cheap to refuse. */
     static final int MAX_BYTES = 1024;
+    /**
+     * The text bound that admits every binary multiaddr within {@link #MAX_BYTES}: a value-less
+     * protocol spells its 2-byte code in up to 14 characters ({@code /webrtc-direct}), the widest ratio.
+     */
+    static final int MAX_TEXT = MAX_BYTES * 7;
+    /** A DNS name is at most 255 bytes (RFC 1035); both forms refuse longer ones, so either converts to the other. */
+    private static final int MAX_NAME_BYTES = 255;
 
     /** One protocol and its value in binary form (empty for value-less protocols). */
     public record Component(Protocol protocol, byte[] value) {
@@ -48,7 +55,7 @@ public final class Multiaddr {
         if (text == null || text.isEmpty() || text.charAt(0) != '/') {
             throw new IllegalArgumentException("not a multiaddr: '" + abbreviate(text) + "': it must start with '/', e.g. /ip4/127.0.0.1/tcp/4001");
         }
-        if (text.length() > MAX_BYTES * 4) throw new IllegalArgumentException("multiaddr too long");
+        if (text.length() > MAX_TEXT) throw new IllegalArgumentException("multiaddr longer than " + MAX_TEXT + " characters");
         String[] parts = text.split("/", -1);
         List<Component> cs = new ArrayList<>();
         int i = 1;
@@ -191,8 +198,9 @@ public final class Multiaddr {
                 yield port(v);
             }
             case DNS, DNS4, DNS6, DNSADDR -> {
-                if (s.isEmpty() || s.length() > 255) throw new IllegalArgumentException("invalid /" + p.name + " name '" + abbreviate(s) + "'");
-                yield s.getBytes(StandardCharsets.UTF_8);
+                byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                if (b.length == 0 || b.length > MAX_NAME_BYTES) throw new IllegalArgumentException("invalid /" + p.name + " name '" + abbreviate(s) + "': 1 to " + MAX_NAME_BYTES + " bytes");
+                yield b;
             }
             case P2P -> PeerId.parse(s).bytes();
             case CERTHASH -> {
@@ -207,7 +215,7 @@ public final class Multiaddr {
     private static void validate(Protocol p, byte[] v) {
         switch (p) {
             case DNS, DNS4, DNS6, DNSADDR -> {
-                if (v.length == 0) throw new IllegalArgumentException("empty /" + p.name + " name");
+                if (v.length == 0 || v.length > MAX_NAME_BYTES) throw new IllegalArgumentException("/" + p.name + " name of " + v.length + " bytes: 1 to " + MAX_NAME_BYTES + " allowed");
                 String s = new String(v, StandardCharsets.UTF_8);
                 if (s.indexOf('/') >= 0 || !Arrays.equals(s.getBytes(StandardCharsets.UTF_8), v)) {
                     throw new IllegalArgumentException("invalid /" + p.name + " name");

@@ -67,4 +67,25 @@ class MultiaddrTest {
     void badBinaryIsRefused(String hex) {
         assertThrows(IllegalArgumentException.class, () -> Multiaddr.decode(HexFormat.of().parseHex(hex)));
     }
+
+    @Test void everyBinaryMultiaddrWithinTheBoundHasATextFormTheParserTakes() {
+        // /webrtc-direct repeated: 2 bytes each in binary, 14 characters in text (the widest ratio)
+        byte[] b = new byte[Multiaddr.MAX_BYTES];
+        for (int i = 0; i < b.length; i += 2) { b[i] = (byte) 0x98; b[i + 1] = 0x02; }
+        Multiaddr m = Multiaddr.decode(b);
+        assertEquals(m, Multiaddr.parse(m.toString()));
+    }
+
+    @Test void dnsNamesAreAtMost255BytesInBothForms() {
+        String longest = "a".repeat(255);
+        assertEquals("/dns/" + longest, Multiaddr.parse("/dns/" + longest).toString());
+        assertThrows(IllegalArgumentException.class, () -> Multiaddr.parse("/dns/" + longest + "a"));
+        // 128 two-byte characters: 128 chars of text, 256 bytes on the wire
+        assertThrows(IllegalArgumentException.class, () -> Multiaddr.parse("/dns/" + "é".repeat(128)));
+        byte[] wire = new byte[3 + 256];
+        wire[0] = 53; wire[1] = (byte) 0x80; wire[2] = 0x02; // code 53, length 256
+        java.util.Arrays.fill(wire, 3, wire.length, (byte) 'a');
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Multiaddr.decode(wire));
+        assertTrue(e.getMessage().contains("256 bytes"), e.getMessage());
+    }
 }
