@@ -95,7 +95,8 @@ final class BootCommand extends BaseCommand {
             label = dir.toString();
         }
         long mountMillis = (System.nanoTime() - t0) / 1_000_000;
-        String n = name != null ? name : defaultName(images != null ? label.substring(Math.max(0, label.length() - 8)) : dir.getFileName() == null ? "m" : dir.getFileName().toString());
+        String n = name != null ? name : defaultName(images != null ? label.substring(label.length() - 8)
+                : dir.getFileName() == null ? "m" : dir.getFileName().toString());
         MachineSpec ms = new MachineSpec(label, mem, cpus, binds, network, sshKeys);
         MachineInfo m;
         try {
@@ -144,20 +145,15 @@ final class BootCommand extends BaseCommand {
         if (images == null) return machines.awaitReady(n);
         boolean tty = System.console() != null;
         Thread shower = Thread.ofVirtual().start(() -> {
-            long last = System.nanoTime();
             try {
                 while (true) {
-                    Thread.sleep(tty ? 300 : 1000);
+                    // ask only as often as a line is printed: each answer walks the image's chunks
+                    Thread.sleep(tty ? 300 : 5000);
                     JsonNode fig = images.figures().get(dir);
                     if (fig == null) continue;
-                    if (tty) {
-                        err().print("\rcontainer: booting " + n + ": " + fetched(fig) + "\033[K");
-                        err().flush();
-                    } else if (System.nanoTime() - last > 5_000_000_000L) {
-                        last = System.nanoTime();
-                        err().println("container: booting " + n + ": " + fetched(fig));
-                        err().flush();
-                    }
+                    err().print(tty ? "\rcontainer: booting " + n + ": " + fetched(fig) + "\033[K"
+                            : "container: booting " + n + ": " + fetched(fig) + "\n");
+                    err().flush();
                 }
             } catch (InterruptedException | RuntimeException done) {
                 // the boot finished (or the daemon went away: the boot reports that)

@@ -1,5 +1,6 @@
 package io.spore.cli;
 
+import io.spore.cli.daemon.ImportFigures;
 import io.spore.image.ImageWriter;
 import io.spore.image.oci.OciImporter;
 import io.spore.p2p.blockstore.BlockStore;
@@ -46,12 +47,7 @@ final class ImportCommand extends BaseCommand {
                 m.put("format", image.format());
                 m.put("platform", image.platform());
                 m.put("layers", image.layers());
-                m.put("entries", s.entries());
-                m.put("contentBytes", s.contentBytes());
-                m.put("chunks", s.chunks());
-                m.put("newBlocks", s.newBlocks());
-                m.put("storedBytes", s.storedBytes());
-                m.put("seconds", secs);
+                m.putAll(ImportFigures.of(r.root(), s, secs));
                 OciImporter.Config c = image.config();
                 Map<String, Object> cfg = new LinkedHashMap<>();
                 cfg.put("entrypoint", c.entrypoint());

@@ -1,5 +1,6 @@
 package io.spore.cli;
 
+import io.spore.cli.daemon.ImportFigures;
 import io.spore.image.ImageWriter;
 import io.spore.image.posix.Importer;
 import io.spore.p2p.blockstore.BlockStore;
@@ -35,15 +36,7 @@ final class ShareCommand extends BaseCommand {
         double secs = (System.nanoTime() - start) / 1e9;
         ImageWriter.Stats s = r.stats();
         if (json()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("key", r.root().toString());
-            m.put("entries", s.entries());
-            m.put("contentBytes", s.contentBytes());
-            m.put("chunks", s.chunks());
-            m.put("newBlocks", s.newBlocks());
-            m.put("storedBytes", s.storedBytes());
-            m.put("seconds", secs);
-            out().println(Json.write(m));
+            out().println(Json.write(ImportFigures.of(r.root(), s, secs)));
         } else {
             out().println(r.root());
         }

@@ -47,6 +47,7 @@ public final class LazyMount implements AutoCloseable {
     private volatile Runnable onUnmount = () -> {};
     private volatile int profileChunks;
     private final BlockSource blocks;
+    private volatile List<Chunk> distinct;
 
     private LazyMount(Tree tree, BlockSource blocks, Path dir, MountOptions options) {
         this.tree = tree;
@@ -195,15 +196,13 @@ public final class LazyMount implements AutoCloseable {
     public boolean running() { return !loop.isDone(); }
 
     public MountStats stats() {
+        List<Chunk> distinct = distinctChunks();
         long local = -1, localBytes = -1, imageBytes = 0;
-        Set<Cid> distinct = new java.util.HashSet<>();
         if (options.local() != null) {
             local = 0;
             localBytes = 0;
         }
-        List<Chunk> chunks = tree.chunks();
-        for (Chunk c : chunks) {
-            if (!distinct.add(c.cid())) continue;
+        for (Chunk c : distinct) {
             imageBytes += c.storedLength();
             if (options.local() != null && options.local().has(c.cid())) {
                 local++;
@@ -215,6 +214,17 @@ public final class LazyMount implements AutoCloseable {
                 source.urgent.quantile(0.99), fs.reads.sum(), fs.bytesRead.sum(), fs.readErrors.sum(),
                 options.prefetch() && options.prefetcher() != Prefetcher.NONE,
                 recorder == null ? 0 : recorder.size(), localBytes, imageBytes);
+    }
+
+    /** The image's chunks without repeats (an image never changes: worked out once, on the first figures). */
+    private List<Chunk> distinctChunks() {
+        List<Chunk> d = distinct;
+        if (d == null) {
+            Set<Cid> seen = new java.util.HashSet<>();
+            d = tree.chunks().stream().filter(c -> seen.add(c.cid())).toList();
+            distinct = d;
+        }
+        return d;
     }
 
     void onUnmount(Runnable r) { onUnmount = r; }

@@ -350,13 +350,7 @@ public final class Daemon implements Node, AutoCloseable {
         int announced = announce(r.root());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("event", "done");
-        m.put("key", r.root().toString());
-        m.put("entries", r.stats().entries());
-        m.put("contentBytes", r.stats().contentBytes());
-        m.put("chunks", r.stats().chunks());
-        m.put("newBlocks", r.stats().newBlocks());
-        m.put("storedBytes", r.stats().storedBytes());
-        m.put("seconds", (System.nanoTime() - t0) / 1e9);
+        m.putAll(ImportFigures.of(r.root(), r.stats(), (System.nanoTime() - t0) / 1e9));
         m.put("announced", announced);
         return m;
     }

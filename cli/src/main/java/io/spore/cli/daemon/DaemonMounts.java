@@ -74,8 +74,7 @@ final class DaemonMounts implements AutoCloseable {
     /** Mounts {@code root} (or returns the mount there already) and returns its figures. */
     Map<String, Object> mount(Cid root, boolean prefetch) throws IOException {
         CompletableFuture<LazyMount> f = new CompletableFuture<>();
-        CompletableFuture<LazyMount> had = live.compute(root, (k, old) ->
-                old != null && !(old.isDone() && (old.isCompletedExceptionally() || !old.join().running())) ? old : f);
+        CompletableFuture<LazyMount> had = live.compute(root, (k, old) -> old != null && stillUsable(old) ? old : f);
         if (had == f) {
             try {
                 f.complete(open(root, prefetch));
@@ -95,6 +94,11 @@ final class DaemonMounts implements AutoCloseable {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw new IOException(e.getCause());
         }
+    }
+
+    /** A mount being made, or made and still served (one whose FUSE loop ended is made again). */
+    private static boolean stillUsable(CompletableFuture<LazyMount> m) {
+        return !m.isDone() || (!m.isCompletedExceptionally() && m.join().running());
     }
 
     private LazyMount open(Cid root, boolean prefetch) throws IOException {
