@@ -1,7 +1,13 @@
 package io.spore.tests.net;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** One network namespace of a {@link Testbed}, linked to the hub's bridge. */
 public final class Node {
@@ -115,6 +121,41 @@ public final class Node {
         bed.register(d);
         d.start(bootstrap);
         return d;
+    }
+
+    /**
+     * Starts a {@link LyingPeer} ({@code mode}: wrong-blocks or slow-drip) in this namespace, serving
+     * the blocks of {@code dataDir}; returns its address. The testbed kills it, by pid, when it closes.
+     */
+    public String liar(String mode, Path dataDir) throws IOException {
+        String java = ProcessHandle.current().info().command().orElseThrow(() -> new IOException("cannot tell which java runs this test"));
+        Process p = new ProcessBuilder(exec(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                LyingPeer.class.getName(), mode, dataDir.toString(), ip)))
+                .redirectError(ProcessBuilder.Redirect.appendTo(bed.dir.resolve("liar-" + index + ".log").toFile())).start();
+        bed.onClose(() -> {
+            p.destroyForcibly();
+            try {
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return r.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        }, Thread::startVirtualThread);
+        String address;
+        try {
+            address = first.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            address = null;
+        }
+        if (address == null) throw new IOException("the lying peer did not start in " + ns + ": see " + bed.dir.resolve("liar-" + index + ".log"));
+        return address;
     }
 
     void destroy(List<String> errors) {

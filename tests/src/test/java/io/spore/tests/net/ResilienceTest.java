@@ -8,6 +8,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -144,5 +146,73 @@ class ResilienceTest {
         JsonNode done = b.pull(key);
         assertEquals(done.path("totalBlocks").asLong(), done.path("blocks").asLong(), done.toString());
         assertVerifies(b, key);
+    }
+
+    @Test
+    void lyingPeersAreDroppedOrOvertakenAndOnlyTrueBytesArriveFromTheHonestSeeder() throws Exception {
+        SporeDaemon a = bed.node(new Testbed.Link.Shaped(40)).daemon("a", List.of(), null);
+        Path src = Trees.random(bed.dir().resolve("src"), MIB, 7);
+        String key = a.share(src);
+        // The liars hold a true copy of every block (so they answer "have" to everything) and sit on
+        // unshaped links, so the host asks them first and most.
+        Path copy = bed.dir().resolve("liar-blocks");
+        Files.createDirectories(copy);
+        Sh.run("cp", "-a", a.dataDir.resolve("blocks").toString(), copy.toString());
+        String forger = bed.node(new Testbed.Link.Plain()).liar("wrong-blocks", copy);
+        String dripper = bed.node(new Testbed.Link.Plain()).liar("slow-drip", copy);
+        SporeDaemon b = bed.node(new Testbed.Link.Plain()).daemon("b", List.of(forger, dripper, a.address()), null);
+
+        Path mnt = b.mount(key, true);
+        for (String f : List.of("etc/small3.conf", "usr/lib/big5.so", "usr/lib/big40.so")) {
+            assertArrayEquals(Files.readAllBytes(src.resolve(f)), Files.readAllBytes(mnt.resolve(f)), f + " read through the mount");
+        }
+        JsonNode done = b.pull(key);
+        assertEquals(done.path("totalBlocks").asLong(), done.path("blocks").asLong(), done.toString());
+        assertTrue(b.status().path("peersDropped").asLong() >= 1, "the forger was dropped: " + b.status());
+        String forgerId = forger.substring(forger.lastIndexOf('/') + 1);
+        assertTrue(b.logText().contains("dropping peer " + forgerId), "the log names the forger " + forgerId + ":\n" + b.logText());
+        assertVerifies(b, key);
+        try (var files = Files.walk(src)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(mnt.resolve(src.relativize(f).toString())), f + " through the mount");
+            }
+        }
+    }
+
+    @Test
+    void withEveryProviderGoneUncachedReadsFailAfterTheDeadlineCachedOnesWorkAndAReturningProviderServesAgain() throws Exception {
+        SporeDaemon a = bed.node(new Testbed.Link.Plain()).daemon("a", List.of(), null);
+        Path src = Trees.random(bed.dir().resolve("src"), MIB, 7);
+        String key = a.share(src);
+        long deadlineMs = 5000;
+        SporeDaemon b = bed.node(new Testbed.Link.Plain()).daemon("b", List.of(a.address()),
+                "fetch:\n  no-provider-deadline-ms: " + deadlineMs + "\n");
+        Path mnt = b.mount(key, false);
+        Path cached = Path.of("usr/lib/big0.so"), uncached = Path.of("usr/lib/big30.so");
+        assertArrayEquals(Files.readAllBytes(src.resolve(cached)), Files.readAllBytes(mnt.resolve(cached)));
+
+        a.kill();
+        long t0 = System.nanoTime();
+        IOException eio = assertThrows(IOException.class, () -> Files.readAllBytes(mnt.resolve(uncached)));
+        double waited = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("all providers gone: the uncached read failed after %.1f s (deadline %.1f s): %s%n", waited, deadlineMs / 1e3, eio);
+        assertTrue(eio.getMessage().contains("Input/output error"), "EIO: " + eio);
+        assertTrue(waited < deadlineMs / 1e3 + 30, "the read failed in bounded time, not hung: " + waited + " s");
+        assertArrayEquals(Files.readAllBytes(src.resolve(cached)), Files.readAllBytes(mnt.resolve(cached)),
+                "what is cached keeps reading with every provider gone");
+
+        a.restart(List.of()); // same data dir, identity and address: b knows it from --bootstrap
+        long back = System.nanoTime();
+        byte[] got = null;
+        while (got == null) {
+            try {
+                got = Files.readAllBytes(mnt.resolve(uncached));
+            } catch (IOException stillGone) {
+                if (System.nanoTime() - back > TimeUnit.SECONDS.toNanos(90)) throw new AssertionError("no read succeeded 90 s after the provider returned", stillGone);
+                Thread.sleep(500);
+            }
+        }
+        System.out.printf("all providers gone: the read worked again %.1f s after the provider returned, same mount%n", (System.nanoTime() - back) / 1e9);
+        assertArrayEquals(Files.readAllBytes(src.resolve(uncached)), got);
     }
 }

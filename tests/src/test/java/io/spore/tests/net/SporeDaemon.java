@@ -114,6 +114,11 @@ public final class SporeDaemon {
 
     public JsonNode pull(String key) { return pull(key, e -> {}); }
 
+    /** Mounts {@code key} through the daemon (POST /v1/mounts); returns the mount's directory. */
+    public Path mount(String key, boolean prefetch) {
+        return Path.of(client().post("/v1/mounts", Map.of("key", key, "prefetch", prefetch)).path("dir").asText());
+    }
+
     /** SIGKILL, as a crash or the OOM killer would. */
     public void kill() {
         if (process == null) return;
