@@ -2,6 +2,7 @@ package io.spore.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spore.cli.daemon.ControlClient;
+import io.spore.fuse.Mounts;
 import io.spore.nspawn.MachineInfo;
 import io.spore.nspawn.Machines;
 
@@ -46,13 +47,20 @@ final class DaemonImages {
         return client.socket();
     }
 
-    /** Unmounts {@code dir} when it is a daemon mount and no machine is left over it. */
+    /**
+     * Unmounts {@code dir} when it is a daemon mount and no machine is left over it and no
+     * 'container mount' shows it elsewhere (that bind would be left dead).
+     */
     void releaseIfUnused(Path dir, Machines machines) {
         Path abs = dir.toAbsolutePath().normalize();
         for (MachineInfo m : machines.list()) {
             if (m.lowerDir().equals(abs)) return;
         }
-        if (figures().containsKey(abs)) client.post("/v1/unmount", Map.of("dir", abs.toString()));
+        JsonNode mine = figures().get(abs);
+        if (mine == null) return;
+        String key = mine.path("key").asText();
+        boolean boundElsewhere = Mounts.listSystem().stream().anyMatch(l -> l.image().equals(key) && !l.dir().equals(abs));
+        if (!boundElsewhere) client.post("/v1/unmount", Map.of("dir", abs.toString()));
     }
 
     /** Whether a machine was booted from a key mounted by a daemon (its lower is {@code .../mounts/<key>}). */

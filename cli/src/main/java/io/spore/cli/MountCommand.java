@@ -18,11 +18,13 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "mount", header = "Show an image as a read-only file system (lazy FUSE mount).",
         description = {
                 "Mounts the image read-only at DIR: all users may read it (permissions as in the image), "
-                        + "content is read when something reads it.",
+                        + "content is fetched when something reads it.",
                 "",
-                "NOTE: until the daemon's control API takes mounts, this runs in the foreground and reads "
-                        + "blocks from the local store of --data-dir only (a read of a block not there fails "
-                        + "with EIO). Stop it with Ctrl-C or 'container unmount DIR'."})
+                "With a running daemon, the daemon fetches the manifest, serves the mount (one mount and one "
+                        + "cache per image, shared with machines booted from it) and this returns at once; "
+                        + "'container unmount DIR' detaches DIR. With --data-dir or --record-profile, this "
+                        + "process serves the mount in the foreground from that local store only (a read of a "
+                        + "block not there fails with EIO) until Ctrl-C or 'container unmount DIR'."})
 final class MountCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "KEY", description = "The image key (bafy...).")
     String key;
@@ -38,9 +40,26 @@ final class MountCommand extends BaseCommand {
                     + "profile; prints the key of the image with the profile.")
     Integer recordSeconds;
 
+    /** The daemon mounts the image (fetching its manifest from peers) and DIR shows that mount. */
+    private int viaDaemon() {
+        DaemonImages.Mounted m = new DaemonImages(socket()).mount(key, !noPrefetch);
+        try {
+            Mounts.bind(m.dir(), dir);
+        } catch (java.io.IOException e) {
+            throw new UserException(e.getMessage(), e);
+        }
+        if (json()) out().println(m.figures().toString());
+        err().printf("container: mounted %s at %s (served by the daemon; 'container unmount %s' detaches it)%n",
+                m.key(), dir.toAbsolutePath().normalize(), dir.toAbsolutePath().normalize());
+        return ExitCode.OK;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (recordSeconds != null && recordSeconds <= 0) throw new UserException("--record-profile must be a positive number of seconds");
+        if (recordSeconds == null && !Given.option(spec, "--data-dir") && io.spore.cli.daemon.ControlClient.isRunning(socket())) {
+            return viaDaemon();
+        }
         Cid root = LocalImages.parseKey(key, dataDir());
         try (BlockStore store = LocalImages.openStore(dataDir(), false); Mounts mounts = new Mounts(true)) {
             Image image = LocalImages.openImage(store, root, dataDir());

@@ -1,5 +1,6 @@
 package io.spore.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.spore.fuse.Mounts;
 import picocli.CommandLine.Command;
 
@@ -20,8 +21,11 @@ final class MountsCommand extends BaseCommand {
             m.put("dir", l.dir().toString());
             m.put("key", l.image());
             Map<String, Object> figures = MountStatus.read(dataDir(), l.dir());
-            if (daemon.containsKey(l.dir())) {
-                figures = Json.toMap(daemon.get(l.dir()));
+            // a 'container mount' through the daemon is a bind of the daemon's mount: same image, same figures
+            JsonNode served = daemon.containsKey(l.dir()) ? daemon.get(l.dir())
+                    : daemon.values().stream().filter(d -> d.path("key").asText().equals(l.image())).findFirst().orElse(null);
+            if (served != null) {
+                figures = Json.toMap(served);
                 figures.keySet().removeAll(List.of("dir", "key"));
             }
             if (figures != null) m.putAll(figures);

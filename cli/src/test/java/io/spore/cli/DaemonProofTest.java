@@ -188,6 +188,36 @@ class DaemonProofTest {
         }
     }
 
+    @Test
+    void mountThroughTheDaemonReturnsAtOnceAndFetchesOnlyWhatIsRead() throws Exception {
+        Cli.require(Cli.isRoot() && Files.exists(Path.of("/dev/fuse")), "mount tests need root and /dev/fuse");
+        Path src = tree(base.resolve("src"), 16);
+        DaemonProcess a = daemon("a", List.of(), null);
+        String key = share(a, src);
+        DaemonProcess b = daemon("b", List.of(a.address()), null);
+        Path mnt = Files.createDirectory(base.resolve("mnt"));
+        try {
+            Cli.Result mounted = Cli.run("--socket", b.socket.toString(), "mount", "--no-prefetch", key, mnt.toString());
+            assertEquals(0, mounted.code(), mounted.err() + "\n" + b.logText());
+            assertTrue(mounted.err().contains("served by the daemon"), mounted.err());
+            for (String f : List.of("etc/small7.conf", "usr/lib/big3.so")) {
+                assertArrayEquals(Files.readAllBytes(src.resolve(f)), Files.readAllBytes(mnt.resolve(f)), f);
+            }
+            long fetched = b.status().path("bytesFetched").asLong();
+            assertTrue(fetched > 1 << 20 && fetched < 8L << 20, "only what was read (and the manifest) came over: " + fetched);
+            Cli.Result listed = Cli.run("--socket", b.socket.toString(), "--json", "mounts");
+            assertTrue(listed.out().contains("\"dir\" : \"" + mnt + "\"") && listed.out().contains("\"chunksTotal\""), listed.out());
+            Cli.assertOneLineError(Cli.run("--socket", b.socket.toString(), "mount", key, mnt.toString()), "is already a mount point");
+
+            Cli.Result un = Cli.run("--socket", b.socket.toString(), "unmount", mnt.toString());
+            assertEquals(0, un.code(), un.err());
+            assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + mnt + " "), "DIR is no longer a mount point");
+            assertFalse(Files.exists(mnt.resolve("etc")), "DIR is the empty directory again");
+        } finally {
+            new ProcessBuilder("umount", "-l", mnt.toString()).start().waitFor();
+        }
+    }
+
     interface Call<T> { T run() throws Exception; }
 
     static <T> T call(Call<T> c) {

@@ -12,6 +12,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * libfuse2's high-level API bound with FFM. Not through jnr-fuse's callback interfaces: those take
@@ -108,6 +109,23 @@ final class Fuse2 {
                     .get(state, 0L);
         } catch (Throwable t) {
             throw new IllegalStateException("umount2 failed: " + t, t);
+        }
+    }
+
+    private static final MethodHandle MOUNT = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("mount"),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), Linker.Option.captureCallState("errno"));
+    static final long MS_BIND = 4096;
+
+    /** mount(2) with no file system type or data (a bind); returns 0 or the errno. */
+    static int bindMount(String source, String target) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(ERRNO_STATE);
+            int r = (int) MOUNT.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target), MemorySegment.NULL,
+                    MS_BIND, MemorySegment.NULL);
+            return r == 0 ? 0 : (int) ERRNO_STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"))
+                    .get(state, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mount failed: " + t, t);
         }
     }
 

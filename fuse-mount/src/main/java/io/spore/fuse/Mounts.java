@@ -57,6 +57,22 @@ public final class Mounts implements AutoCloseable {
         detach(abs);
     }
 
+    /**
+     * Shows the Spore mount at {@code mounted} (served by another process, e.g. the daemon) at
+     * {@code target} too, with a bind mount: both are one file system, one cache, one set of figures.
+     */
+    public static void bind(Path mounted, Path target) throws IOException {
+        Path src = mounted.toAbsolutePath().normalize(), abs = target.toAbsolutePath().normalize();
+        List<MountTable> table = MountTable.read();
+        if (table.stream().noneMatch(t -> t.mountPoint().equals(src) && t.isSpore())) throw new IOException(src + " is not a Spore mount");
+        if (!java.nio.file.Files.isDirectory(abs)) throw new IOException(abs + " is not a directory: create an empty directory to mount on");
+        if (table.stream().anyMatch(t -> t.mountPoint().equals(abs))) {
+            throw new IOException(abs + " is already a mount point: unmount it first ('container unmount " + abs + "')");
+        }
+        int err = Fuse2.bindMount(src.toString(), abs.toString());
+        if (err != 0) throw new IOException("mounting " + src + " at " + abs + " failed (errno " + err + "): run as root");
+    }
+
     /** Detaches the Spore FUSE mount at {@code dir}, whoever serves it. */
     public static void detach(Path dir) throws IOException {
         Path abs = dir.toAbsolutePath().normalize();
