@@ -101,7 +101,7 @@ public final class FileBlockStore implements BlockStore {
         } catch (NoSuchFileException e) {
             throw new MissingBlockException(cid);
         }
-        if (!Sha256.matches(cid, data)) return corrupt(cid, p);
+        if (!cid.matches(data)) return corrupt(cid, p);
         return data;
     }
 
@@ -114,7 +114,7 @@ public final class FileBlockStore implements BlockStore {
 
     @Override public boolean add(Cid cid, byte[] data) throws IOException {
         checkSize(cid, data);
-        if (!Sha256.matches(cid, data)) throw new CorruptBlockException(cid, "the caller storing it");
+        if (!cid.matches(data)) throw new CorruptBlockException(cid, "the caller storing it");
         return store(cid, data);
     }
 
@@ -126,7 +126,7 @@ public final class FileBlockStore implements BlockStore {
 
     /** Hashes {@code data} once (the default hashes it again to check the CID it just computed). */
     @Override public Added add(int codec, byte[] data) throws IOException {
-        Cid cid = Sha256.cid(codec, data);
+        Cid cid = Cid.of(codec, data);
         checkSize(cid, data);
         return new Added(cid, store(cid, data));
     }

@@ -19,6 +19,8 @@ public final class Cid implements Comparable<Cid> {
     private final int codec;
     private final Multihash multihash;
     private final byte[] bytes;
+    /** The text form, made on first use: block files are named by it, so a pull asks for it per block, often twice. */
+    private String text;
 
     private Cid(int version, int codec, Multihash multihash) {
         this.version = version;
@@ -103,7 +105,9 @@ public final class Cid implements Comparable<Cid> {
     public boolean matches(byte[] data, int off, int len) { return multihash.matches(data, off, len); }
 
     @Override public String toString() {
-        return version == 0 ? Base58.encode(bytes) : "b" + Base32.encode(bytes);
+        String t = text;
+        if (t == null) text = t = version == 0 ? Base58.encode(bytes) : "b" + Base32.encode(bytes); // a benign race: same string
+        return t;
     }
 
     @Override public boolean equals(Object o) {

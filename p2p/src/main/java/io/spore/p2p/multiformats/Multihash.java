@@ -2,7 +2,6 @@ package io.spore.p2p.multiformats;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -40,15 +39,11 @@ public final class Multihash {
     }
 
     public static Multihash sha256(byte[] data, int off, int len) {
-        MessageDigest md = sha256Digest();
-        md.update(data, off, len);
-        return new Multihash(SHA2_256, md.digest());
+        return new Multihash(SHA2_256, Sha256.digest(data, off, len));
     }
 
     public static Multihash sha256(ByteBuffer data) {
-        MessageDigest md = sha256Digest();
-        md.update(data.duplicate());
-        return new Multihash(SHA2_256, md.digest());
+        return new Multihash(SHA2_256, Sha256.digest(data));
     }
 
     public static Multihash identity(byte[] data) {
@@ -75,14 +70,6 @@ public final class Multihash {
         return new Multihash(code, digest);
     }
 
-    static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-    }
-
     public int code() { return code; }
 
     public byte[] digest() { return digest.clone(); }
@@ -97,11 +84,7 @@ public final class Multihash {
     /** True when {@code data} hashes to this multihash. Identity compares bytes. */
     public boolean matches(byte[] data, int off, int len) {
         return switch (code) {
-            case SHA2_256 -> {
-                MessageDigest md = sha256Digest();
-                md.update(data, off, len);
-                yield MessageDigest.isEqual(md.digest(), digest);
-            }
+            case SHA2_256 -> MessageDigest.isEqual(Sha256.digest(data, off, len), digest);
             case IDENTITY -> Arrays.equals(data, off, off + len, digest, 0, digest.length);
             default -> throw new UnsupportedOperationException("cannot verify multihash code 0x" + Integer.toHexString(code));
         };

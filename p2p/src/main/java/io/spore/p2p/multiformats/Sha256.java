@@ -1,7 +1,4 @@
-package io.spore.p2p.blockstore;
-
-import io.spore.p2p.multiformats.Cid;
-import io.spore.p2p.multiformats.Multihash;
+package io.spore.p2p.multiformats;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -10,15 +7,16 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 
 /**
- * SHA-256 of blocks by libcrypto (OpenSSL 3, which uses the CPU's SHA instructions) where it is
- * installed, else by the JDK. The JDK's SHA-256 is fast only once C2 compiles it, and the
- * launcher runs C1 only (start-up): there it hashed 50 MB in 0.38 CPU s, libcrypto in 0.03 s
- * (FORMAT.md section 8). Both give the same digest; {@code Sha256Test} checks that.
+ * SHA-256 by libcrypto (OpenSSL 3, which uses the CPU's SHA instructions) where it is installed,
+ * else by the JDK. The JDK's SHA-256 is fast only once C2 compiles it: the CLI runs C1 only
+ * (start-up), where it hashed 50 MB in 0.38 CPU s and libcrypto in 0.03 s (FORMAT.md section 8),
+ * and a daemon spends its first seconds of a pull before C2 has caught up. Every multihash of
+ * Spore goes through here. Both give the same digest; {@code Sha256Test} checks that.
  */
 final class Sha256 {
     private static final MethodHandle SHA256 = find();
@@ -30,7 +28,7 @@ final class Sha256 {
         if (Boolean.getBoolean("spore.jdkSha256")) return null;
         try {
             SymbolLookup crypto = SymbolLookup.libraryLookup("libcrypto.so.3", Arena.global());
-            // critical: hashing at most 2 MiB never blocks, and the array is read where it lies
+            // critical: hashing at most a few MiB never blocks, and a heap array is read where it lies
             return crypto.find("SHA256").map(f -> Linker.nativeLinker().downcallHandle(f,
                     FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
                     Linker.Option.critical(true))).orElse(null);
@@ -41,11 +39,29 @@ final class Sha256 {
 
     static boolean isNative() { return SHA256 != null; }
 
-    static byte[] digest(byte[] data) {
-        if (SHA256 == null) return jdk().digest(data);
+    static byte[] digest(byte[] data, int off, int len) {
+        if (SHA256 == null) {
+            MessageDigest md = jdk();
+            md.update(data, off, len);
+            return md.digest();
+        }
+        return digest(MemorySegment.ofArray(data).asSlice(off, len));
+    }
+
+    /** The digest of {@code data}'s remaining bytes; its position does not move. */
+    static byte[] digest(ByteBuffer data) {
+        if (SHA256 == null || !(data.hasArray() || data.isDirect())) {
+            MessageDigest md = jdk();
+            md.update(data.duplicate());
+            return md.digest();
+        }
+        return digest(MemorySegment.ofBuffer(data));
+    }
+
+    private static byte[] digest(MemorySegment data) {
         MemorySegment out = OUT.get();
         try {
-            MemorySegment ignored = (MemorySegment) SHA256.invokeExact(MemorySegment.ofArray(data), (long) data.length, out);
+            MemorySegment ignored = (MemorySegment) SHA256.invokeExact(data, data.byteSize(), out);
         } catch (Throwable t) {
             throw new IllegalStateException("libcrypto SHA256 failed", t);
         }
@@ -58,14 +74,5 @@ final class Sha256 {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
-    }
-
-    /** The sha2-256 CIDv1 of {@code data}. */
-    static Cid cid(int codec, byte[] data) { return Cid.v1(codec, Multihash.of(Multihash.SHA2_256, digest(data))); }
-
-    /** Whether {@code data} hashes to {@code cid}; CIDs with another hash go to {@link Cid#matches}. */
-    static boolean matches(Cid cid, byte[] data) {
-        if (cid.multihash().code() != Multihash.SHA2_256 || SHA256 == null) return cid.matches(data);
-        return Arrays.equals(digest(data), cid.multihash().digest());
     }
 }
