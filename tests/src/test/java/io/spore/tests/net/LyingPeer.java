@@ -19,10 +19,11 @@ import java.util.function.Consumer;
 /**
  * A hostile Bitswap peer for the resilience tests, run as its own process inside a node's namespace
  * (see {@link Node#liar}): a real libp2p host and Bitswap server over a copy of an image's blocks that
- * answers every want truthfully ("have") and then misbehaves. Modes:
+ * answers wants ("have") and then misbehaves. Modes:
  * <ul>
  *   <li>{@code wrong-blocks}: every block it sends has one byte flipped (a forged or corrupted copy);</li>
- *   <li>{@code slow-drip}: every block is held back for a minute before it is sent.</li>
+ *   <li>{@code slow-drip}: every block is held back for a minute before it is sent;</li>
+ *   <li>{@code false-haves}: claims every block ("have") and sends none (run it over an empty data dir).</li>
  * </ul>
  * It prints its address ({@code /ip4/IP/tcp/PORT/p2p/ID}) on the first line and exits when its
  * standard input closes, so it never outlives the test that started it.
@@ -31,13 +32,14 @@ public final class LyingPeer {
     private LyingPeer() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) throw new IllegalArgumentException("usage: LyingPeer wrong-blocks|slow-drip DATA_DIR IP");
+        if (args.length != 3) throw new IllegalArgumentException("usage: LyingPeer wrong-blocks|slow-drip|false-haves DATA_DIR IP");
         String mode = args[0];
         try (FileBlockStore blocks = FileBlockStore.open(Path.of(args[1]))) {
             BlockStore liar = switch (mode) {
-                case "wrong-blocks" -> new Lying(blocks, data -> data[data.length / 2] ^= 0x5a);
-                case "slow-drip" -> new Lying(blocks, data -> sleep(60));
-                default -> throw new IllegalArgumentException("unknown mode " + mode + ": use wrong-blocks or slow-drip");
+                case "wrong-blocks" -> new Lying(blocks, false, data -> data[data.length / 2] ^= 0x5a);
+                case "slow-drip" -> new Lying(blocks, false, data -> sleep(60));
+                case "false-haves" -> new Lying(blocks, true, data -> {});
+                default -> throw new IllegalArgumentException("unknown mode " + mode + ": use wrong-blocks, slow-drip or false-haves");
             };
             Multiaddr listen = Multiaddr.parse("/ip4/" + args[2] + "/tcp/" + SporeDaemon.PORT);
             try (Host host = Hosts.start(HostConfig.defaults(KeyPair.generate()).withListen(List.of(listen)));
@@ -58,9 +60,9 @@ public final class LyingPeer {
         }
     }
 
-    /** The real store's blocks, passed through {@code lie} on their way out. */
-    private record Lying(BlockStore real, Consumer<byte[]> lie) implements BlockStore {
-        @Override public boolean has(Cid cid) { return real.has(cid); }
+    /** The real store's blocks, passed through {@code lie} on their way out; {@code claimsAll}: "have" to every want. */
+    private record Lying(BlockStore real, boolean claimsAll, Consumer<byte[]> lie) implements BlockStore {
+        @Override public boolean has(Cid cid) { return claimsAll || real.has(cid); }
 
         @Override public byte[] get(Cid cid) throws IOException {
             byte[] data = real.get(cid).clone();

@@ -153,14 +153,16 @@ class ResilienceTest {
         SporeDaemon a = bed.node(new Testbed.Link.Shaped(40)).daemon("a", List.of(), null);
         Path src = Trees.random(bed.dir().resolve("src"), MIB, 7);
         String key = a.share(src);
-        // The liars hold a true copy of every block (so they answer "have" to everything) and sit on
-        // unshaped links, so the host asks them first and most.
+        // The forger and the dripper hold a true copy of every block (so they answer "have" to
+        // everything), the boaster claims every block and holds none; all sit on unshaped links,
+        // so the host asks them first and most.
         Path copy = bed.dir().resolve("liar-blocks");
         Files.createDirectories(copy);
         Sh.run("cp", "-a", a.dataDir.resolve("blocks").toString(), copy.toString());
         String forger = bed.node(new Testbed.Link.Plain()).liar("wrong-blocks", copy);
         String dripper = bed.node(new Testbed.Link.Plain()).liar("slow-drip", copy);
-        SporeDaemon b = bed.node(new Testbed.Link.Plain()).daemon("b", List.of(forger, dripper, a.address()), null);
+        String boaster = bed.node(new Testbed.Link.Plain()).liar("false-haves", Files.createDirectories(bed.dir().resolve("boaster-empty")));
+        SporeDaemon b = bed.node(new Testbed.Link.Plain()).daemon("b", List.of(forger, dripper, boaster, a.address()), null);
 
         Path mnt = b.mount(key, true);
         for (String f : List.of("etc/small3.conf", "usr/lib/big5.so", "usr/lib/big40.so")) {
