@@ -217,4 +217,67 @@ class ResilienceTest {
         System.out.printf("all providers gone: the read worked again %.1f s after the provider returned, same mount%n", (System.nanoTime() - back) / 1e9);
         assertArrayEquals(Files.readAllBytes(src.resolve(uncached)), got);
     }
+
+    private CompletableFuture<JsonNode> bootAsync(Boots boots, SporeDaemon d, String key, String name) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return boots.boot(d, key, name, true);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, Thread::startVirtualThread);
+    }
+
+    private static String shareSshRootfs(SporeDaemon seeder) {
+        Assumptions.assumeTrue(Files.isDirectory(Boots.SSH_ROOTFS), "needs the Debian systemd + openssh rootfs of tests/setup/20-rootfs.sh");
+        return seeder.share(Boots.SSH_ROOTFS);
+    }
+
+    @Test
+    void seederDiesMidBootAndTheBootCompletesFromTheOtherProvider() throws Exception {
+        SporeDaemon a = bed.node(new Testbed.Link.Plain()).daemon("a", List.of(), null);
+        String key = shareSshRootfs(a);
+        SporeDaemon c = bed.node(new Testbed.Link.Plain()).daemon("c", List.of(a.address()), null);
+        c.pull(key);
+        // a slow link, so the boot is still fetching when the seeder dies
+        SporeDaemon b = bed.node(new Testbed.Link.Emulated(40, 20)).daemon("b", List.of(a.address(), c.address()), null);
+        Boots boots = new Boots(bed);
+        String name = "rs" + bed.suffix();
+        CompletableFuture<JsonNode> boot = bootAsync(boots, b, key, name);
+        awaitFetched(b, 2L << 20);
+        long servedByC = c.status().path("bytesServed").asLong();
+        a.kill();
+        long killed = System.nanoTime();
+        JsonNode ready = boot.get(300, TimeUnit.SECONDS);
+        System.out.printf("seeder died mid-boot: SSH-ready %.1f s later, %d of %d bytes fetched%n",
+                (System.nanoTime() - killed) / 1e9, b.status().path("bytesFetched").asLong(), ready.path("imageBytes").asLong());
+        assertTrue(boots.ssh(b, name, "cat", "/etc/os-release").contains("bookworm"), "the booted machine answers over SSH");
+        assertTrue(c.status().path("bytesServed").asLong() > servedByC, "C served the rest after A died: " + c.status());
+        assertEquals(List.of(), Trees.corruptBlocks(b.dataDir));
+    }
+
+    @Test
+    void aDaemonKilledMidBootLeavesNoDeadMountAConsistentStoreAndBootsAgain() throws Exception {
+        SporeDaemon a = bed.node(new Testbed.Link.Plain()).daemon("a", List.of(), null);
+        String key = shareSshRootfs(a);
+        SporeDaemon b = bed.node(new Testbed.Link.Emulated(40, 20)).daemon("b", List.of(a.address()), null);
+        Boots boots = new Boots(bed);
+        String name = "rk" + bed.suffix();
+        CompletableFuture<JsonNode> boot = bootAsync(boots, b, key, name);
+        awaitFetched(b, 2L << 20);
+        b.kill();
+        long killed = System.nanoTime();
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> boot.get(300, TimeUnit.SECONDS));
+        String msg = failed.getCause().getMessage();
+        System.out.printf("daemon killed mid-boot: the boot failed %.1f s later: %s%n", (System.nanoTime() - killed) / 1e9, msg);
+        assertEquals(1, msg.strip().lines().count(), "one line: " + msg);
+        assertEquals(List.of(), Trees.corruptBlocks(b.dataDir), "SIGKILL left no torn block behind");
+
+        b.restart(List.of(a.address()));
+        for (String m : Testbed.mountsUnder(b.dataDir)) assertTrue(Files.isDirectory(Path.of(m)), "a dead mount was left at " + m);
+        JsonNode ready = boots.boot(b, key, name, true);
+        assertEquals(name, ready.path("name").asText(), ready.toString());
+        assertTrue(boots.ssh(b, name, "cat", "/etc/os-release").contains("bookworm"), "the machine boots again and answers over SSH");
+        assertEquals(List.of(), Trees.corruptBlocks(b.dataDir));
+    }
 }
