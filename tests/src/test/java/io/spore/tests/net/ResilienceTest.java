@@ -280,4 +280,21 @@ class ResilienceTest {
         assertTrue(boots.ssh(b, name, "cat", "/etc/os-release").contains("bookworm"), "the machine boots again and answers over SSH");
         assertEquals(List.of(), Trees.corruptBlocks(b.dataDir));
     }
+
+    @Test
+    void aMachineWhoseDataIsCachedKeepsRunningWithEveryProviderGone() throws Exception {
+        SporeDaemon a = bed.node(new Testbed.Link.Plain()).daemon("a", List.of(), null);
+        String key = shareSshRootfs(a);
+        SporeDaemon b = bed.node(new Testbed.Link.Plain()).daemon("b", List.of(a.address()), null);
+        b.pull(key);
+        Boots boots = new Boots(bed);
+        String name = "rc" + bed.suffix();
+        boots.boot(b, key, name, true);
+        a.kill();
+        Thread.sleep(2000);
+        String out = boots.ssh(b, name, "cat /etc/os-release; ls -R /usr/lib | wc -l; systemctl is-system-running || true");
+        System.out.println("every provider gone, cached machine: " + out.replace('\n', ' '));
+        assertTrue(out.contains("bookworm"), out);
+        assertEquals(0, b.status().path("connections").asLong(), "no provider is left: " + b.status());
+    }
 }
