@@ -180,7 +180,9 @@ final class Report {
         if (xml == null || !Files.exists(xml)) return;
         String x = Files.readString(xml);
         StringBuilder s = new StringBuilder("## Resilience (`ResilienceTest`, JUnit, each asserting what must hold)\n\n"
-                + "Daemons in namespaces, 48 MiB images of random files; links shaped with tbf (40 Mbit/s) or emulated (partition: "
+                + "Daemons in namespaces, 48 MiB images of random files (the boot tests: the Debian systemd + openssh image); "
+                + "lying peers are separate processes (`LyingPeer`: forged blocks, a one-minute drip per block, \"have\" to "
+                + "everything with nothing to send); links shaped with tbf (40 Mbit/s) or emulated (partition: "
                 + "every frame dropped for 14 s, longer than the 10 s want timeout). Tagged `resilience`, out of CI: each takes "
                 + "40-70 s on this shared box.\n\n| test | time | result |\n|---|---|---|\n");
         Matcher m = Pattern.compile("<testcase name=\"([^\"]+)\"[^>]*time=\"([^\"]+)\"(/>|>(.*?)</testcase>)", Pattern.DOTALL).matcher(x);
@@ -191,7 +193,8 @@ final class Report {
         }
         Path txt = xml.resolveSibling(xml.getFileName().toString().replaceFirst("^TEST-", "").replaceFirst("\\.xml$", "-output.txt"));
         if (Files.exists(txt)) {
-            List<String> lines = Files.readAllLines(txt).stream().filter(l -> l.startsWith("disk full:") || l.startsWith("partition:")).toList();
+            List<String> lines = Files.readAllLines(txt).stream().filter(l -> l.startsWith("disk full:") || l.startsWith("partition:")
+                    || l.startsWith("all providers gone:") || l.contains("mid-boot:") || l.startsWith("every provider gone")).toList();
             if (!lines.isEmpty()) s.append("\n```\n").append(String.join("\n", lines)).append("\n```\n");
         }
         section("60-resilience.md", s.toString(), xml);
