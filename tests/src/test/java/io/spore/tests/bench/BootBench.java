@@ -1,13 +1,12 @@
 package io.spore.tests.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spore.tests.net.Boots;
 import io.spore.tests.net.Node;
 import io.spore.tests.net.SporeDaemon;
 import io.spore.tests.net.Testbed;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +22,6 @@ import static io.spore.tests.bench.BenchSuite.log;
  * soak repeats boot / ssh / stop / rm and samples what could leak.
  */
 final class BootBench {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     record BootRun(String link, String mode, double rttMs, double mbit, double seconds, double pullSeconds, long fetched, long image, String error) {
         double total() { return seconds + pullSeconds; }
@@ -33,49 +31,31 @@ final class BootBench {
 
     private final Testbed bed;
     private final SporeDaemon seeder;
-    private final Path key; // ssh key pair for `container ssh`
+    private final Boots boots;
     private int count;
 
     BootBench(Testbed bed, SporeDaemon seeder) throws IOException {
         this.bed = bed;
         this.seeder = seeder;
-        key = bed.dir().resolve("id_ed25519");
-        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()), 60);
+        boots = new Boots(bed);
     }
 
-    private String pub() throws IOException { return Files.readString(key.resolveSibling("id_ed25519.pub")).strip(); }
-
-    private record Host(Node node, SporeDaemon daemon, String bridge) {}
+    private record Host(Node node, SporeDaemon daemon) {}
 
     private Host host(double rtt, double mbit) throws IOException {
         int i = ++count;
         Node n = bed.node(rtt == 0 && mbit == 0 ? new Testbed.Link.Plain() : new Testbed.Link.Emulated(rtt, mbit));
         SporeDaemon d = n.daemon("b" + i, List.of(seeder.address()), null);
-        return new Host(n, d, "spb" + i + bed.suffix());
+        return new Host(n, d);
     }
 
     /** {@code container boot} in the host's namespace; returns its JSON line. */
     private JsonNode boot(Host h, String imageKey, String name, boolean prefetch) throws IOException {
-        List<String> args = new ArrayList<>(List.of(Testbed.container().toString(), "--socket", h.daemon.socket.toString(),
-                "--data-dir", h.daemon.dataDir.toString(), "--json", "boot", imageKey, "--name", name, "--bridge", h.bridge,
-                "--pool", "10.88.0.0/24", "--ssh-key", pub()));
-        if (!prefetch) args.add("--no-prefetch");
-        bed.onClose(() -> cli(h, "rm", name));
-        String out = run(h.node.exec(args), 600);
-        int at = out.indexOf('{');
-        if (at < 0) throw new IOException("container boot printed no JSON: " + out);
-        return JSON.readTree(out.substring(at));
+        return boots.boot(h.daemon, imageKey, name, prefetch);
     }
 
     private void cli(Host h, String... args) {
-        List<String> all = new ArrayList<>(List.of(Testbed.container().toString(), "--socket", h.daemon.socket.toString(),
-                "--data-dir", h.daemon.dataDir.toString()));
-        all.addAll(List.of(args));
-        try {
-            run(h.node.exec(all), 120);
-        } catch (IOException e) {
-            // clean-up of something already gone
-        }
+        boots.quietly(h.daemon, args);
     }
 
     /** Lazy boot of {@code imageKey} on a fresh host. */
@@ -114,7 +94,7 @@ final class BootBench {
                 .redirectOutput(out.toFile()).redirectError(bed.dir().resolve("profile-mount.err").toFile()).start();
         bed.onClose(() -> {
             try {
-                run(List.of("umount", "-l", mnt.toString()), 30);
+                Boots.run(List.of("umount", "-l", mnt.toString()), 30);
             } catch (IOException ignored) {
                 // not mounted any more
             }
@@ -131,22 +111,22 @@ final class BootBench {
         List<String> base = List.of(Testbed.container().toString(), "--data-dir", machines.toString());
         List<String> boot = new ArrayList<>(base);
         boot.addAll(List.of("boot", "--lower", mnt.toString(), "--name", name, "--bridge", "spbp" + bed.suffix(), "--pool", "10.88.0.0/24",
-                "--ssh-key", pub()));
+                "--ssh-key", boots.publicKey()));
         List<String> rm = new ArrayList<>(base);
         rm.addAll(List.of("rm", name));
         bed.onClose(() -> {
             try {
-                run(n.exec(rm), 120);
+                Boots.run(n.exec(rm), 120);
             } catch (IOException ignored) {
                 // already removed
             }
         });
         try {
-            run(n.exec(boot), 600);
+            Boots.run(n.exec(boot), 600);
         } finally {
-            run(n.exec(rm), 120);
+            Boots.run(n.exec(rm), 120);
         }
-        run(List.of(Testbed.container().toString(), "unmount", mnt.toString()), 120);
+        Boots.run(List.of(Testbed.container().toString(), "unmount", mnt.toString()), 120);
         if (!mount.waitFor(120, TimeUnit.SECONDS)) throw new IOException("container mount did not end after unmount");
         String profileKey = Files.readString(out).strip();
         if (profileKey.isEmpty()) throw new IOException("container mount --record-profile printed no key: " + Files.readString(bed.dir().resolve("profile-mount.err")));
@@ -189,9 +169,7 @@ final class BootBench {
             long t0 = System.nanoTime();
             boot(h, imageKey, name, true);
             double secs = (System.nanoTime() - t0) / 1e9;
-            List<String> ssh = new ArrayList<>(List.of(Testbed.container().toString(), "--data-dir", h.daemon.dataDir.toString(),
-                    "ssh", "-i", key.toString(), name, "--", "true"));
-            run(h.node.exec(ssh), 120);
+            boots.ssh(h.daemon, name, "true");
             cli(h, "stop", name);
             cli(h, "rm", name);
             if (c == 1 || c == cycles || c % 10 == 0) {
@@ -218,34 +196,11 @@ final class BootBench {
         }
         String dir = bed.dir().toString();
         long mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains(dir)).count();
-        long veths = run(List.of("ip", "-n", h.node.namespace(), "-o", "link", "show", "type", "veth"), 30).lines().count();
+        long veths = Boots.run(List.of("ip", "-n", h.node.namespace(), "-o", "link", "show", "type", "veth"), 30).lines().count();
         return new Sample(cycle, fds, threads, rss, mounts, veths, secs);
     }
 
     private static String link(double rtt, double mbit) {
         return rtt == 0 && mbit == 0 ? "veth, no shaping" : fmt("%.0f Mbit/s, %.0f ms RTT", mbit, rtt);
-    }
-
-    /** Runs {@code cmd}; returns its stdout, or throws with the last line of its stderr. */
-    static String run(List<String> cmd, int seconds) throws IOException {
-        Path out = Files.createTempFile("spore-bench", ".out"), err = Files.createTempFile("spore-bench", ".err");
-        try {
-            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + " did not finish in " + seconds + " s");
-            }
-            String s = Files.readString(out, StandardCharsets.UTF_8);
-            String e = Files.readString(err, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) throw new IOException(e.strip().lines().reduce((a, b) -> b).orElse("exit " + p.exitValue()));
-            return s;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
     }
 }

@@ -31,8 +31,8 @@ public final class Boots {
         run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()), 60);
     }
 
-    /** The private key whose public half goes into every machine booted here. */
-    public Path sshKey() { return key; }
+    /** The OpenSSH public key that goes into every machine booted here. */
+    public String publicKey() throws IOException { return Files.readString(key.resolveSibling("id_ed25519.pub")).strip(); }
 
     /**
      * Boots {@code image} on {@code d} as {@code name} and returns boot's JSON line, once sshd
@@ -40,7 +40,7 @@ public final class Boots {
      */
     public JsonNode boot(SporeDaemon d, String image, String name, boolean prefetch) throws IOException {
         List<String> args = new ArrayList<>(List.of("--json", "boot", image, "--name", name, "--bridge", "spb" + d.node.index + bed.suffix(),
-                "--pool", "10.88.0.0/24", "--ssh-key", Files.readString(key.resolveSibling("id_ed25519.pub")).strip()));
+                "--pool", "10.88.0.0/24", "--ssh-key", publicKey()));
         if (!prefetch) args.add("--no-prefetch");
         bed.onClose(() -> quietly(d, "rm", name));
         String out = container(d, args, 600);
