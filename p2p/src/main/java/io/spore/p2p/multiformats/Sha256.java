@@ -13,10 +13,9 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * SHA-256 by libcrypto (OpenSSL 3, which uses the CPU's SHA instructions) where it is installed,
- * else by the JDK. The JDK's SHA-256 is fast only once C2 compiles it: the CLI runs C1 only
- * (start-up), where it hashed 50 MB in 0.38 CPU s and libcrypto in 0.03 s (FORMAT.md section 8),
- * and a daemon spends its first seconds of a pull before C2 has caught up. Every multihash of
- * Spore goes through here. Both give the same digest; {@code Sha256Test} checks that.
+ * else by the JDK. The JDK's SHA-256 is fast only once C2 compiles it, and Spore runs C1 only
+ * (the launcher says why): under C1 the JDK hashed 50 MB in 0.38 CPU s, libcrypto in 0.03 s
+ * (FORMAT.md section 8). Every multihash of Spore goes through here. Both give the same digest; {@code Sha256Test} checks that.
  */
 final class Sha256 {
     private static final MethodHandle SHA256 = find();
