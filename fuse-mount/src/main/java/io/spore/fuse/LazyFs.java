@@ -43,12 +43,19 @@ final class LazyFs {
     private final int[] nlink;
     private final CountDownLatch initialised = new CountDownLatch(1);
     final LongAdder reads = new LongAdder(), bytesRead = new LongAdder(), readErrors = new LongAdder();
-    /** Sequential reads: decompress the next chunks on other threads while FUSE copies this one. */
+    /**
+     * Sequential reads: the next chunks are fetched and decompressed on other threads while FUSE
+     * copies this one. Virtual threads, because a chunk not yet here waits a round trip for the
+     * network: a pool of two platform threads kept two chunks in flight, so a file read at 100 ms
+     * RTT went two chunks per round trip. Decompression still runs on at most as many carriers as
+     * there are CPUs; {@link #AHEAD_IN_FLIGHT} bounds the rest (more are dropped: the read that needs
+     * the chunk fetches it itself).
+     */
     static final long READ_AHEAD = 512 * 1024;
-    private final java.util.concurrent.ThreadPoolExecutor ahead = new java.util.concurrent.ThreadPoolExecutor(2, 2, 10,
-            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(32),
-            Thread.ofPlatform().daemon().name("spore-readahead-", 0).factory(),
-            new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+    static final int AHEAD_IN_FLIGHT = 32;
+    private final java.util.concurrent.Semaphore aheadSlots = new java.util.concurrent.Semaphore(AHEAD_IN_FLIGHT);
+    private final java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("spore-readahead-", 0).factory());
     private final java.util.concurrent.ConcurrentHashMap<Integer, long[]> sequential = new java.util.concurrent.ConcurrentHashMap<>();
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
@@ -279,13 +286,21 @@ final class LazyFs {
         long base = tree.entry(i).streamOffset();
         for (var c : tree.chunksFor(i, from, to - from)) {
             long at = Math.max(from, c.streamOffset() - base);
-            ahead.execute(() -> {
-                try {
-                    tree.read(i, at, new byte[1], 0, 1, blocks);
-                } catch (IOException | RuntimeException e) {
-                    // the read that needs it reports the error
-                }
-            });
+            if (!aheadSlots.tryAcquire()) return;
+            try {
+                ahead.execute(() -> {
+                    try {
+                        tree.read(i, at, new byte[1], 0, 1, blocks);
+                    } catch (IOException | RuntimeException e) {
+                        // the read that needs it reports the error
+                    } finally {
+                        aheadSlots.release();
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                aheadSlots.release();
+                return;
+            }
         }
     }
 
