@@ -168,6 +168,37 @@ class FetcherTest {
         assertTrue(c.served.get() > 0);
     }
 
+    /** A background pull of 100 blocks of 100 kB, sizes known; its peer's most want-blocks at once. */
+    private int backgroundPullInFlight(boolean afterARead) throws Exception {
+        FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST);
+        a.delayMillis = 2;
+        List<Cid> read = image(1, 1000, a);
+        List<Cid> cids = image(100, 100_000, a);
+        java.util.Map<Cid, Long> sizes = new java.util.LinkedHashMap<>();
+        for (Cid c : cids) sizes.put(c, 100_000L);
+        fetcher(FetchConfig.defaults(), a);
+        if (afterARead) fetcher.get(read.get(0));
+        a.maxInFlight.set(0);
+        fetcher.fetchAll(sizes, cids.get(0), Priority.BACKGROUND).done().get(30, TimeUnit.SECONDS);
+        assertAllLocal(cids);
+        return a.maxInFlight.get();
+    }
+
+    @Test
+    void backgroundWantsYieldToRecentReads() throws Exception {
+        int cap = (int) (Fetcher.YIELD_BYTES / 100_000) + 1;
+        int yielding = backgroundPullInFlight(true);
+        assertTrue(yielding <= cap, "within 2 s of a read, at most " + Fetcher.YIELD_BYTES + " bytes of background wants per peer: saw "
+                + yielding + " blocks of 100 kB at once");
+    }
+
+    @Test
+    void withNoReadsABackgroundPullUsesTheWholeWindow() throws Exception {
+        int cap = (int) (Fetcher.YIELD_BYTES / 100_000) + 1;
+        int free = backgroundPullInFlight(false);
+        assertTrue(free > cap, "the yield applies only after reads: saw " + free + " blocks of 100 kB at once");
+    }
+
     @Test
     void urgentWantsOvertakeQueuedBackgroundWants() throws Exception {
         FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST);
