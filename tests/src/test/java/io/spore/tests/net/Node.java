@@ -6,7 +6,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** One network namespace of a {@link Testbed}, linked to the hub's bridge. */
@@ -140,20 +139,7 @@ public final class Node {
                 Thread.currentThread().interrupt();
             }
         });
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return r.readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        }, Thread::startVirtualThread);
-        String address;
-        try {
-            address = first.get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            address = null;
-        }
+        String address = Sh.firstLine(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)), 60);
         if (address == null) throw new IOException("the lying peer did not start in " + ns + ": see " + bed.dir.resolve("liar-" + index + ".log"));
         return address;
     }

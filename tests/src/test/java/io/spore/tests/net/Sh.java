@@ -1,8 +1,10 @@
 package io.spore.tests.net;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a system command (ip, tc, mount) and fails with its output when it fails. */
@@ -35,6 +37,22 @@ final class Sh {
             run(cmd);
         } catch (IOException e) {
             errors.add(e.getMessage());
+        }
+    }
+
+    /** The first line {@code r} gives within {@code seconds}, or null (it ended or said nothing in time). */
+    static String firstLine(BufferedReader r, int seconds) {
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return r.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        }, Thread::startVirtualThread);
+        try {
+            return first.get(seconds, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return null;
         }
     }
 }

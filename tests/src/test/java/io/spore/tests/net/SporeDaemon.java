@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -57,19 +56,7 @@ public final class SporeDaemon {
         pb.environment().remove("SPORE_CONFIG");
         process = pb.start(); // nsenter execs the launcher, which execs java: this pid is the daemon's
         BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return r.readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        }, Thread::startVirtualThread);
-        String line;
-        try {
-            line = first.get(120, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            line = null;
-        }
+        String line = Sh.firstLine(r, 120);
         if (line == null) {
             kill();
             throw new IOException("daemon " + name + " did not start in " + node.ns + ": " + logText());
