@@ -73,7 +73,10 @@ public final class Multiaddr {
             cs.add(new Component(p, textToValue(p, parts[i++])));
         }
         if (cs.isEmpty()) throw new IllegalArgumentException("empty multiaddr");
-        return new Multiaddr(cs);
+        Multiaddr m = new Multiaddr(cs);
+        // text can be denser than binary too ("/ip6/::" is 7 characters, 17 bytes): both forms keep one bound
+        if (m.bytes.length > MAX_BYTES) throw new IllegalArgumentException("multiaddr longer than " + MAX_BYTES + " bytes");
+        return m;
     }
 
     public static Multiaddr decode(byte[] bytes) {

@@ -76,6 +76,13 @@ class MultiaddrTest {
         assertEquals(m, Multiaddr.parse(m.toString()));
     }
 
+    @Test void textWhoseBinaryFormIsTooLongIsRefused() {
+        String dense = "/ip6/::".repeat(Multiaddr.MAX_BYTES / 17 + 1); // 7 characters, 17 bytes each
+        assertTrue(dense.length() < Multiaddr.MAX_TEXT);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Multiaddr.parse(dense));
+        assertTrue(e.getMessage().contains("longer than " + Multiaddr.MAX_BYTES + " bytes"), e.getMessage());
+    }
+
     @Test void dnsNamesAreAtMost255BytesInBothForms() {
         String longest = "a".repeat(255);
         assertEquals("/dns/" + longest, Multiaddr.parse("/dns/" + longest).toString());
