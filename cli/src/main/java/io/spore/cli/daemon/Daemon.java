@@ -157,7 +157,7 @@ public final class Daemon implements Node, AutoCloseable {
         for (Multiaddr a : boot) {
             host.connect(a).whenComplete((c, e) -> {
                 if (e != null) LOG.warning("bootstrap peer " + a + " is unreachable: " + e.getMessage());
-                else bootstrapPeers.add(c.remotePeer());
+                else bootstrapPeer(c.remotePeer());
             });
         }
         if (dht != null && !boot.isEmpty()) dht.bootstrap(boot).exceptionally(e -> { LOG.fine("DHT bootstrap: " + e.getMessage()); return 0; });
@@ -166,10 +166,19 @@ public final class Daemon implements Node, AutoCloseable {
             timer.scheduleWithFixedDelay(() -> {
                 for (Multiaddr a : boot) {
                     if (a.peerId() != null && host.connections().stream().anyMatch(c -> c.isOpen() && c.remotePeer().equals(a.peerId()))) continue;
-                    host.connect(a).thenAccept(c -> bootstrapPeers.add(c.remotePeer())).exceptionally(e -> null);
+                    host.connect(a).thenAccept(c -> bootstrapPeer(c.remotePeer())).exceptionally(e -> null);
                 }
             }, 5, 5, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * A bootstrap peer is a provider of every key (discovery hands it to each search); one that
+     * connects after a search began becomes one for that search too, without waiting for a probe.
+     */
+    private void bootstrapPeer(PeerId peer) {
+        bootstrapPeers.add(peer);
+        fetcher.addProvider(peer);
     }
 
     /** Providers from the DHT, asked now and every 30 s while the search lasts. */

@@ -53,6 +53,14 @@ public final class Bitswap implements PeerExchange, AutoCloseable {
     /** Registers the protocol on the host; from then on every block of the store is served. */
     public Bitswap start() {
         host.handle(PROTOCOL, (stream, conn) -> initStream(stream, conn.remotePeer()));
+        host.onConnected(conn -> {
+            PeerId peer = conn.remotePeer();
+            // Open our stream to the peer now, while nothing waits on it: on a 200 ms link its
+            // negotiation is a round trip that the first want would otherwise pay.
+            stream(peer).exceptionally(e -> null);
+            Listener l = listener;
+            if (l != null) l.onPeerConnected(peer);
+        });
         host.onDisconnected(conn -> {
             PeerId peer = conn.remotePeer();
             boolean stillConnected = host.connections().stream().anyMatch(c -> c.isOpen() && c.remotePeer().equals(peer));

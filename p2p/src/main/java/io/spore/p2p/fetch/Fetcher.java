@@ -66,11 +66,13 @@ public final class Fetcher implements BlockSource, AutoCloseable {
     static final int URGENT_EXTRA = 64;
     /**
      * While reads are waiting (an urgent want went out in the last {@link #YIELD_NANOS}), profile and
-     * background wants keep at most this many expected bytes outstanding at a peer. The peer answers
+     * background wants keep at most this many expected bytes outstanding at a peer, or twice the
+     * link's bandwidth-delay product where that is more ({@link LinkEstimate}). The peer answers
      * in priority order only among what it has not sent yet, so an urgent block queues behind every
      * background block already on its way: with the full 16 MiB window that was seconds on a slow
      * link (at 10 Mbit/s a boot with prefetch took 48.5 s, one without 35.8 s). 512 KiB is 0.4 s at
-     * 10 Mbit/s, and still more than a 100 Mbit/s, 20 ms link holds.
+     * 10 Mbit/s, and more than a 100 Mbit/s, 20 ms link holds; at 200 ms it was a fifth of what
+     * that link holds, and a boot's prefetch crawled at 2 MB/s (SSH-ready 21.4 s, against 5.2 s at 1 ms).
      */
     static final long YIELD_BYTES = 512 * 1024;
     static final long YIELD_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -169,6 +171,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         int timeouts;
         boolean open;
         final Set<Cid> asked = new HashSet<>();
+        final LinkEstimate link = new LinkEstimate();
         final LinkedHashMap<Cid, Boolean> recent = new LinkedHashMap<>(16, 0.75f, false) {
             @Override protected boolean removeEldestEntry(Map.Entry<Cid, Boolean> e) { return size() > RECENT; }
         };
@@ -476,7 +479,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
                     if (!p.provider) continue;
                     boolean free = urgent ? p.outstanding < window(p) + URGENT_EXTRA
                             : p.open && p.outstanding < window(p)
-                              && (p.outstanding == 0 || p.bytes < (yielding ? Math.min(YIELD_BYTES, byteWindow(p)) : byteWindow(p)));
+                              && (p.outstanding == 0 || p.bytes < (yielding ? Math.min(p.link.yieldCap(YIELD_BYTES), byteWindow(p)) : byteWindow(p)));
                     anyFree |= free;
                     if (r.tried.contains(p.id)) continue;
                     candidate = true;
@@ -523,6 +526,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
                 r.peerBytes = cost;
                 best.outstanding++;
                 best.bytes += cost;
+                best.link.sent(now);
                 inflight.add(r);
                 chargeTotal(r, cost);
                 out.computeIfAbsent(best.id, x -> new ArrayList<>()).add(BitswapMessage.Want.block(r.cid, wirePriority(prio)));
@@ -550,11 +554,15 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         for (PeerId id : net.connectedPeers()) {
             if (isBanned(id, now)) continue;
             PeerState p = peers.computeIfAbsent(id, PeerState::new);
-            if (p.provider) continue;
-            for (Cid key : searches.keySet()) {
-                p.asked.add(key);
-                out.computeIfAbsent(id, x -> new ArrayList<>()).add(BitswapMessage.Want.have(key, Integer.MAX_VALUE));
-            }
+            if (!p.provider) askForKeys(p, out);
+        }
+    }
+
+    /** Want-haves for every key being fetched, to one peer. */
+    private void askForKeys(PeerState p, Map<PeerId, List<BitswapMessage.Want>> out) {
+        for (Cid key : searches.keySet()) {
+            p.asked.add(key);
+            out.computeIfAbsent(p.id, x -> new ArrayList<>()).add(BitswapMessage.Want.have(key, Integer.MAX_VALUE));
         }
     }
 
@@ -659,7 +667,9 @@ public final class Fetcher implements BlockSource, AutoCloseable {
                 if (r.assigned != null) {
                     // free the peer's window now; the total window stays taken until the block is stored
                     inflight.remove(r);
+                    boolean fromAssigned = r.assigned == p;
                     releasePeer(r);
+                    if (fromAssigned) p.link.received(System.nanoTime(), r.sentAt, data.length, p.outstanding == 0);
                 } else {
                     chargeTotal(r, data.length);
                 }
@@ -703,6 +713,24 @@ public final class Fetcher implements BlockSource, AutoCloseable {
             } finally {
                 lock.unlock();
             }
+        }
+
+        /**
+         * Asks a peer that just connected whether it has the keys being fetched, at once: a search
+         * that began before the connection (a boot right after the daemon started, a peer found by
+         * mDNS mid-pull) would otherwise wait for the next re-probe, seconds later.
+         */
+        @Override
+        public void onPeerConnected(PeerId peer) {
+            Map<PeerId, List<BitswapMessage.Want>> out = new HashMap<>();
+            lock.lock();
+            try {
+                if (closed || isBanned(peer, System.nanoTime())) return;
+                askForKeys(peers.computeIfAbsent(peer, PeerState::new), out);
+            } finally {
+                lock.unlock();
+            }
+            out.forEach(net::sendWants);
         }
 
         @Override

@@ -30,5 +30,8 @@ public interface PeerExchange {
         void onPresence(PeerId from, Cid cid, boolean have);
 
         void onPeerGone(PeerId peer);
+
+        /** A connection to {@code peer} opened: it may have blocks of what is being fetched. */
+        default void onPeerConnected(PeerId peer) {}
     }
 }

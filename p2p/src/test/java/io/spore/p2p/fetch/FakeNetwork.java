@@ -30,6 +30,9 @@ final class FakeNetwork implements PeerExchange, AutoCloseable {
         final MemoryBlockStore store = new MemoryBlockStore();
         volatile Mode mode;
         volatile long delayMillis;
+        /** The peer's uplink: blocks leave one after another at this rate (0: no limit). */
+        volatile long bytesPerSecond;
+        private long linkFreeAt;
         final AtomicInteger served = new AtomicInteger();
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger maxInFlight = new AtomicInteger();
@@ -50,6 +53,16 @@ final class FakeNetwork implements PeerExchange, AutoCloseable {
             if (counted) maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             try {
                 if (delayMillis > 0) Thread.sleep(delayMillis);
+                if (bytesPerSecond > 0 && counted && store.has(w.cid())) {
+                    long sendNanos = store.size(w.cid()) * 1_000_000_000L / bytesPerSecond;
+                    long at;
+                    synchronized (this) {
+                        at = Math.max(System.nanoTime(), linkFreeAt) + sendNanos;
+                        linkFreeAt = at;
+                    }
+                    long wait = at - System.nanoTime();
+                    if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
             } catch (InterruptedException e) {
                 return;
             } finally {
@@ -82,6 +95,17 @@ final class FakeNetwork implements PeerExchange, AutoCloseable {
         FakePeer p = new FakePeer(n, mode);
         connected.put(p.id, p);
         return p;
+    }
+
+    /** A peer not connected yet: see {@link #connect}. */
+    FakePeer unconnectedPeer(int n, Mode mode) {
+        return new FakePeer(n, mode);
+    }
+
+    /** A peer that connects later, as a host found by mDNS does: the fetcher hears of the new connection. */
+    void connect(FakePeer p) {
+        connected.put(p.id, p);
+        listener.onPeerConnected(p.id);
     }
 
     /** The peer goes away (killed): the fetcher hears of it as a closed connection. */

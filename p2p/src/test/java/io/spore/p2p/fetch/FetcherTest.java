@@ -171,7 +171,9 @@ class FetcherTest {
     /** A background pull of 100 blocks of 100 kB, sizes known; its peer's most want-blocks at once. */
     private int backgroundPullInFlight(boolean afterARead) throws Exception {
         FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST);
+        // a short, slow link: twice its bandwidth-delay product (10 MB/s x 12 ms) is under YIELD_BYTES
         a.delayMillis = 2;
+        a.bytesPerSecond = 10_000_000;
         List<Cid> read = image(1, 1000, a);
         List<Cid> cids = image(100, 100_000, a);
         java.util.Map<Cid, Long> sizes = new java.util.LinkedHashMap<>();
@@ -200,6 +202,30 @@ class FetcherTest {
     }
 
     @Test
+    void onALongFastLinkBackgroundWantsFillTheLinkWhileReadsWait() throws Exception {
+        FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST);
+        a.delayMillis = 100;
+        a.bytesPerSecond = 50_000_000; // 5 MB in one round trip: YIELD_BYTES alone would use a tenth of it
+        List<Cid> reads = image(40, 1000, a);
+        List<Cid> cids = image(400, 100_000, a);
+        java.util.Map<Cid, Long> sizes = new java.util.LinkedHashMap<>();
+        for (Cid c : cids) sizes.put(c, 100_000L);
+        fetcher(FetchConfig.defaults(), a);
+        fetcher.get(reads.get(0));
+        Batch batch = fetcher.fetchAll(sizes, cids.get(0), Priority.BACKGROUND);
+        // reads keep coming, so the fetcher yields for the whole pull
+        for (int i = 1; i < reads.size() && !batch.done().isDone(); i++) {
+            fetcher.get(reads.get(i));
+            Thread.sleep(200);
+        }
+        batch.done().get(60, TimeUnit.SECONDS);
+        assertAllLocal(cids);
+        int cap = (int) (Fetcher.YIELD_BYTES / 100_000) + 1;
+        assertTrue(a.maxInFlight.get() > 2 * cap, "while reads waited, background wants grew past YIELD_BYTES towards the link's "
+                + "bandwidth-delay product: at most " + a.maxInFlight.get() + " blocks of 100 kB were out at once");
+    }
+
+    @Test
     void urgentWantsOvertakeQueuedBackgroundWants() throws Exception {
         FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST);
         a.delayMillis = 10;
@@ -224,6 +250,20 @@ class FetcherTest {
         fetcher.fetchAll(cids, cids.get(0), Priority.BACKGROUND).done().get(30, TimeUnit.SECONDS);
         assertAllLocal(cids);
         assertEquals(0, empty.served.get());
+    }
+
+    @Test
+    void aPeerThatConnectsAfterTheSearchBeganIsAskedAtOnce() throws Exception {
+        FakeNetwork.FakePeer late = net.unconnectedPeer(1, FakeNetwork.Mode.HONEST);
+        List<Cid> cids = image(5, 1000, late);
+        // no provider and no connected peer when the pull starts; the next re-probe would be 2 s later,
+        // after this deadline, so only the new connection's own probe can find the provider in time
+        fetcher(FetchConfig.defaults().withNoProviderDeadline(Duration.ofMillis(1500)));
+        Batch batch = fetcher.fetchAll(cids, cids.get(0), Priority.BACKGROUND);
+        Thread.sleep(300);
+        net.connect(late);
+        batch.done().get(30, TimeUnit.SECONDS);
+        assertAllLocal(cids);
     }
 
     @Test

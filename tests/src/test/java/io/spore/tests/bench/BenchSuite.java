@@ -92,31 +92,39 @@ public final class BenchSuite {
                 for (double[] s : new double[][] {{20, 100}, {100, 10}}) runs.add(pull(bed, seeder, key, s[0], s[1]));
                 report.slowLinks(runs, pull(bed, seeder, key, 0, 0));
             }
-            if (only.contains("latency")) {
-                List<PullRun> runs = new ArrayList<>();
-                for (double rtt : new double[] {1, 200}) runs.add(pull(bed, seeder, key, rtt, 100));
-                report.latency(runs);
-            }
-            if (only.contains("boot") || only.contains("soak")) {
-                BootBench boot = new BootBench(bed, seeder);
-                if (only.contains("boot")) {
-                    List<BootBench.BootRun> runs = new ArrayList<>();
-                    String profiled = null;
+            BootBench boot = null;
+            String profiled = null;
+            if (only.contains("latency") || only.contains("boot") || only.contains("soak")) {
+                boot = new BootBench(bed, seeder);
+                if (only.contains("latency") || only.contains("boot")) {
                     try {
                         profiled = boot.recordProfile(key);
                     } catch (Exception e) {
                         log("recording a boot profile failed: %s", e.getMessage());
                     }
-                    for (double[] s : new double[][] {{20, 100}, {100, 10}}) {
-                        runs.add(boot.pullThenBoot(key, s[0], s[1]));
-                        runs.add(boot.lazy("lazy", key, s[0], s[1], true));
-                        if (profiled != null) runs.add(boot.lazy("lazy, boot profile", profiled, s[0], s[1], true));
-                        runs.add(boot.lazy("lazy, no prefetch", key, s[0], s[1], false));
-                    }
-                    report.boot(runs);
                 }
-                if (only.contains("soak")) report.soak(boot.soak(key, soakCycles), soakCycles);
             }
+            if (only.contains("latency")) {
+                List<PullRun> runs = new ArrayList<>();
+                for (double rtt : new double[] {1, 200}) runs.add(pull(bed, seeder, key, rtt, 100));
+                List<BootBench.BootRun> boots = new ArrayList<>();
+                for (double rtt : new double[] {1, 200}) {
+                    boots.add(boot.lazy("lazy", key, rtt, 100, true));
+                    if (profiled != null) boots.add(boot.lazy("lazy, boot profile", profiled, rtt, 100, true));
+                }
+                report.latency(runs, boots);
+            }
+            if (only.contains("boot")) {
+                List<BootBench.BootRun> runs = new ArrayList<>();
+                for (double[] s : new double[][] {{20, 100}, {100, 10}}) {
+                    runs.add(boot.pullThenBoot(key, s[0], s[1]));
+                    runs.add(boot.lazy("lazy", key, s[0], s[1], true));
+                    if (profiled != null) runs.add(boot.lazy("lazy, boot profile", profiled, s[0], s[1], true));
+                    runs.add(boot.lazy("lazy, no prefetch", key, s[0], s[1], false));
+                }
+                report.boot(runs);
+            }
+            if (only.contains("soak")) report.soak(boot.soak(key, soakCycles), soakCycles);
             if (only.contains("swarm")) report.swarm(swarm(bed, seedNode, seeder, key));
         }
     }
