@@ -10,7 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +26,8 @@ import java.util.logging.Logger;
  * Each peer is drained by one task at a time that packs blocks into messages under 4 MiB and waits
  * for each message to be written before reading the next blocks from disk, so a slow peer holds
  * at most two messages of memory. Wants for blocks we lack (without send-dont-have) are kept and
- * answered when the block arrives ({@link #blockAdded}).
+ * answered as asked when the block arrives ({@link #blockAdded}): a want-have with HAVE, a
+ * want-block with the block.
  */
 final class BitswapServer {
     private static final Logger LOG = Logger.getLogger(BitswapServer.class.getName());
@@ -62,7 +63,7 @@ final class BitswapServer {
     private static final class Ledger {
         final Map<Cid, Pending> pending = new HashMap<>();
         final TreeSet<Pending> order = new TreeSet<>(ORDER);
-        final LinkedHashSet<Cid> waiting = new LinkedHashSet<>();
+        final LinkedHashMap<Cid, BitswapMessage.Want> waiting = new LinkedHashMap<>();
         long seq;
         boolean draining;
 
@@ -120,8 +121,9 @@ final class BitswapServer {
         synchronized (this) {
             for (Map.Entry<PeerId, Ledger> e : ledgers.entrySet()) {
                 Ledger l = e.getValue();
-                if (l.waiting.remove(cid)) {
-                    l.want(BitswapMessage.Want.block(cid, 1));
+                BitswapMessage.Want w = l.waiting.remove(cid);
+                if (w != null) {
+                    l.want(w);
                     if (!l.draining) { l.draining = true; start.add(e.getKey()); }
                 }
             }
@@ -150,9 +152,9 @@ final class BitswapServer {
         return w;
     }
 
-    private synchronized void wait(PeerId peer, Cid cid) {
+    private synchronized void wait(PeerId peer, BitswapMessage.Want w) {
         Ledger l = ledgers.get(peer);
-        if (l != null && l.waiting.size() < MAX_WAITING) l.waiting.add(cid);
+        if (l != null && l.waiting.size() < MAX_WAITING) l.waiting.put(w.cid(), w);
     }
 
     /**
@@ -176,17 +178,21 @@ final class BitswapServer {
                     size = 0;
                     continue;
                 }
+                if (w.type() == BitswapMessage.WantType.HAVE && haveWithoutBlock(w.cid())) {
+                    // a HAVE without reading the block: the store verifies (hashes) what it reads,
+                    // and a peer may ask about thousands of blocks it will fetch from someone else
+                    presences.add(new BitswapMessage.Presence(w.cid(), true));
+                    size += 64;
+                    continue;
+                }
                 byte[] data = read(w);
                 if (data == null) {
                     if (w.sendDontHave()) {
                         presences.add(new BitswapMessage.Presence(w.cid(), false));
                         size += 64;
                     } else {
-                        wait(peer, w.cid());
+                        wait(peer, w);
                     }
-                } else if (w.type() == BitswapMessage.WantType.HAVE && data.length > SEND_BLOCK_INSTEAD_OF_HAVE) {
-                    presences.add(new BitswapMessage.Presence(w.cid(), true));
-                    size += 64;
                 } else {
                     BitswapMessage.Block b = new BitswapMessage.Block(w.cid(), data);
                     int bs = BitswapCodec.encodedSize(b);
@@ -232,6 +238,15 @@ final class BitswapServer {
         return f;
     }
 
+    /** Whether the store has the block and it is too big to answer a want-have with. */
+    private boolean haveWithoutBlock(Cid cid) {
+        try {
+            return store.size(cid) > SEND_BLOCK_INSTEAD_OF_HAVE; // -1 when absent
+        } catch (IOException e) {
+            return false; // read() says why
+        }
+    }
+
     private byte[] read(BitswapMessage.Want w) {
         try {
             if (!store.has(w.cid())) return null;
@@ -247,6 +262,6 @@ final class BitswapServer {
     /** For callers that want to know which CIDs a peer is waiting for (tests, status). */
     synchronized Set<Cid> waiting(PeerId peer) {
         Ledger l = ledgers.get(peer);
-        return l == null ? Set.of() : Set.copyOf(l.waiting);
+        return l == null ? Set.of() : Set.copyOf(l.waiting.keySet());
     }
 }

@@ -91,6 +91,19 @@ class BitswapServerTest {
     }
 
     @Test
+    void aWaitingWantHaveIsAnsweredWithHaveNotTheBlock() throws Exception {
+        byte[] data = bytes(2000, 8);
+        Cid cid = Cid.raw(data);
+        server.onWants(PEER, List.of(new BitswapMessage.Want(cid, 1, false, BitswapMessage.WantType.HAVE, false)), false);
+        assertNull(sent.poll(300, TimeUnit.MILLISECONDS));
+        store.put(cid, data);
+        server.blockAdded(cid);
+        BitswapMessage m = next();
+        assertEquals(List.of(new BitswapMessage.Presence(cid, true)), m.presences());
+        assertTrue(m.blocks().isEmpty());
+    }
+
+    @Test
     void cancelAndFullWantlistForgetWaitingWants() throws Exception {
         byte[] data = bytes(2000, 5);
         Cid cid = Cid.raw(data);
