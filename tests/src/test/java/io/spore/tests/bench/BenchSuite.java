@@ -5,6 +5,7 @@ import io.spore.tests.net.Node;
 import io.spore.tests.net.SporeDaemon;
 import io.spore.tests.net.Testbed;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +27,9 @@ public final class BenchSuite {
     }
 
     /** {@code finish}: seconds each host took, NaN for a host whose pull failed (its message in {@code failures}). */
-    record SwarmRun(int hosts, double mbit, double single, double[] finish, long seederServed, long image, long fetchedTotal, List<String> failures) {}
+    /** One swarm measurement; {@code cores}: the CPU each node (seeder, hosts, the host alone) was limited to, 0 for none. */
+    record SwarmRun(int hosts, double mbit, double cores, double single, double[] finish, long seederServed, long image, long fetchedTotal,
+                    List<String> failures) {}
 
     private final Report report;
     private final Set<String> only;
@@ -125,7 +128,20 @@ public final class BenchSuite {
                 report.boot(runs);
             }
             if (only.contains("soak")) report.soak(boot.soak(key, soakCycles), soakCycles);
-            if (only.contains("swarm")) report.swarm(swarm(bed, seedNode, seeder, key));
+            if (only.contains("swarm")) {
+                List<SwarmRun> runs = new ArrayList<>();
+                runs.add(swarm(bed, seedNode, seeder, key, 0));
+                // The same again with every node held to an equal share of the box, as if each were its own
+                // small machine: separates how the swarm shares blocks from 17 JVMs competing for 2 cores.
+                double share = Runtime.getRuntime().availableProcessors() / (double) (swarmHosts + 1);
+                seedNode.limitCpu(share);
+                try {
+                    runs.add(swarm(bed, seedNode, seeder, key, share));
+                } finally {
+                    seedNode.unlimitCpu();
+                }
+                report.swarm(runs);
+            }
         }
     }
 
@@ -147,22 +163,35 @@ public final class BenchSuite {
         return r;
     }
 
-    private SwarmRun swarm(Testbed bed, Node seedNode, SporeDaemon seeder, String key) throws Exception {
+    /** Pulls {@code key} on one host alone, then on {@link #swarmHosts} at once; {@code cores} > 0 limits every new node's CPU. */
+    private SwarmRun swarm(Testbed bed, Node seedNode, SporeDaemon seeder, String key, double cores) throws Exception {
         double mbit = 100;
         seedNode.shape(mbit);
         String yaml = "mdns: true\n";
-        SporeDaemon alone = bed.node(new Testbed.Link.Shaped(mbit)).daemon("solo", List.of(seeder.address()), yaml);
+        String tag = cores > 0 ? "c" : "";
+        String limit = cores > 0 ? fmt(", every node limited to %.3f cores", cores) : "";
+        SporeDaemon alone = node(bed, mbit, cores).daemon("solo" + tag, List.of(seeder.address()), yaml);
         JsonNode soloDone = alone.pull(key);
         double single = soloDone.path("seconds").asDouble();
         long image = soloDone.path("totalBytes").asLong();
         alone.stop();
-        log("swarm: one host alone at %.0f Mbit/s: %.2f s", mbit, single);
+        log("swarm: one host alone at %.0f Mbit/s%s: %.2f s", mbit, limit, single);
 
-        List<SporeDaemon> hosts = new ArrayList<>();
+        // Started side by side: a daemon held to a fraction of a core takes about 20 s to start.
+        List<CompletableFuture<SporeDaemon>> starting = new ArrayList<>();
         for (int i = 0; i < swarmHosts; i++) {
-            Node n = bed.node(new Testbed.Link.Shaped(mbit));
-            hosts.add(n.daemon("s" + i, List.of(seeder.address()), yaml));
+            Node n = node(bed, mbit, cores);
+            String name = "s" + tag + i;
+            starting.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return n.daemon(name, List.of(seeder.address()), yaml);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, Thread::startVirtualThread));
         }
+        List<SporeDaemon> hosts = new ArrayList<>();
+        for (CompletableFuture<SporeDaemon> f : starting) hosts.add(f.get(10, TimeUnit.MINUTES));
         Thread.sleep(3000); // mDNS: let the hosts see each other, as on a LAN where they have been up a while
         long served = seeder.status().path("bytesServed").asLong();
         long t0 = System.nanoTime();
@@ -189,11 +218,17 @@ public final class BenchSuite {
         long fetched = 0;
         for (SporeDaemon h : hosts) fetched += h.status().path("bytesFetched").asLong();
         for (SporeDaemon h : hosts) h.stop();
-        SwarmRun r = new SwarmRun(hosts.size(), mbit, single, finish, seederServed, image, fetched, failures);
+        SwarmRun r = new SwarmRun(hosts.size(), mbit, cores, single, finish, seederServed, image, fetched, failures);
         double last = Arrays.stream(finish).filter(f -> !Double.isNaN(f)).max().orElse(Double.NaN);
-        log("swarm: %d hosts, last done at %.2f s (%.2fx one host alone), seeder sent %.1f MB = %.2fx the image",
-                r.hosts, last, last / single, seederServed / 1e6, (double) seederServed / image);
+        log("swarm: %d hosts%s, last done at %.2f s (%.2fx one host alone), seeder sent %.1f MB = %.2fx the image",
+                r.hosts, limit, last, last / single, seederServed / 1e6, (double) seederServed / image);
         return r;
+    }
+
+    private static Node node(Testbed bed, double mbit, double cores) throws IOException {
+        Node n = bed.node(new Testbed.Link.Shaped(mbit));
+        if (cores > 0) n.limitCpu(cores);
+        return n;
     }
 
     static String fmt(String f, Object... a) { return String.format(Locale.ROOT, f, a); }

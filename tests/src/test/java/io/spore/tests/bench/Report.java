@@ -123,34 +123,73 @@ final class Report {
                 .series("link-limited bound", BarChart.BASE, runs.stream().mapToDouble(BenchSuite.PullRun::linkBound).toArray());
     }
 
-    void swarm(BenchSuite.SwarmRun r) throws IOException {
-        double[] sorted = Arrays.stream(r.finish()).filter(f -> !Double.isNaN(f)).sorted().toArray();
-        if (sorted.length == 0) sorted = new double[] {Double.NaN};
-        double last = sorted[sorted.length - 1];
-        StringBuilder s = new StringBuilder(fmt("## Swarm: 1 seeder, %d hosts pulling at once (every link %.0f Mbit/s, tbf)\n\n", r.hosts(), r.mbit()));
-        s.append("Hosts bootstrap to the seeder only and find each other by mDNS on the bridge (and the DHT).\n\n");
-        s.append("| figure | measured | goal |\n|---|---|---|\n");
-        s.append(fmt("| one host alone | %.2f s | |\n", r.single()));
-        s.append(fmt("| first / median / last host of the swarm | %.2f / %.2f / %.2f s | |\n", sorted[0], sorted[sorted.length / 2], last));
-        s.append(fmt("| last host / one host alone | **%.2fx** | at most 2x |\n", last / r.single()));
-        s.append(fmt("| seeder sent | %.1f MB = **%.2fx** the image (%.1f MB) | at most 1.5x |\n", r.seederServed() / 1e6,
-                (double) r.seederServed() / r.image(), r.image() / 1e6));
-        s.append(fmt("| all hosts fetched | %.1f MB (%d x the image = %.1f MB) | |\n", r.fetchedTotal() / 1e6, r.hosts(), r.hosts() * r.image() / 1e6));
-        s.append(fmt("| pulls that failed | %d of %d | 0 |\n", r.failures().size(), r.hosts()));
-        if (!r.failures().isEmpty()) s.append("\n```\n").append(String.join("\n", r.failures())).append("\n```\n");
-        List<String> cats = new ArrayList<>();
-        for (int i = 0; i < sorted.length; i++) cats.add(String.valueOf(i + 1));
-        new BarChart(fmt("Swarm of %d: time each host finished (sorted)", r.hosts()), "seconds", cats)
-                .series("host finished", BarChart.SPORE, sorted)
-                .line("one host alone", BarChart.OTHER, r.single())
-                .line("goal: 2x alone", BarChart.MARK, 2 * r.single())
-                .write(out.resolve("swarm.png"));
-        new BarChart("Swarm: bytes the seeder sent", "MB", List.of("image", "seeder sent", fmt("%d x image", r.hosts())))
-                .series("MB", BarChart.SPORE, r.image() / 1e6, r.seederServed() / 1e6, r.hosts() * r.image() / 1e6)
-                .line("goal: 1.5x image", BarChart.MARK, 1.5 * r.image() / 1e6)
+    /** The swarm section: one column per run (every node sharing the box; every node held to an equal CPU share). */
+    void swarm(List<BenchSuite.SwarmRun> runs) throws IOException {
+        BenchSuite.SwarmRun first = runs.getFirst();
+        StringBuilder s = new StringBuilder(fmt("## Swarm: 1 seeder, %d hosts pulling at once (every link %.0f Mbit/s, tbf)\n\n",
+                first.hosts(), first.mbit()));
+        s.append("Hosts bootstrap to the seeder only and find each other by mDNS on the bridge (and the DHT). Each run first "
+                + "times one host alone, then the swarm. In the first column every daemon shares the whole box, so one host "
+                + "alone has all its cores while a host of the swarm has a 17th of them. In the second, every node (the "
+                + "seeder, the host alone, each host of the swarm) is held to the same share of the box by a CPU cgroup, as "
+                + "if each were its own small machine.\n\n");
+        StringBuilder head = new StringBuilder("| figure |"), rule = new StringBuilder("|---|");
+        for (BenchSuite.SwarmRun r : runs) {
+            head.append(r.cores() > 0 ? fmt(" each node %.3f cores |", r.cores()) : " nodes share the box |");
+            rule.append("---|");
+        }
+        s.append(head).append(" goal |\n").append(rule).append("---|\n");
+        List<double[]> sorted = new ArrayList<>();
+        for (BenchSuite.SwarmRun r : runs) {
+            double[] f = Arrays.stream(r.finish()).filter(x -> !Double.isNaN(x)).sorted().toArray();
+            sorted.add(f.length == 0 ? new double[] {Double.NaN} : f);
+        }
+        row(s, runs, "one host alone", "", (r, f) -> fmt("%.2f s", r.single()), sorted);
+        row(s, runs, "first / median / last host of the swarm", "",
+                (r, f) -> fmt("%.2f / %.2f / %.2f s", f[0], f[f.length / 2], f[f.length - 1]), sorted);
+        row(s, runs, "last host / one host alone", "at most 2x", (r, f) -> fmt("**%.2fx**", f[f.length - 1] / r.single()), sorted);
+        row(s, runs, "seeder sent", "at most 1.5x", (r, f) -> fmt("%.1f MB = **%.2fx** the image (%.1f MB)", r.seederServed() / 1e6,
+                (double) r.seederServed() / r.image(), r.image() / 1e6), sorted);
+        row(s, runs, "all hosts fetched", "", (r, f) -> fmt("%.1f MB (%d x the image = %.1f MB)", r.fetchedTotal() / 1e6, r.hosts(),
+                r.hosts() * r.image() / 1e6), sorted);
+        row(s, runs, "pulls that failed", "0", (r, f) -> fmt("%d of %d", r.failures().size(), r.hosts()), sorted);
+        for (BenchSuite.SwarmRun r : runs) {
+            if (!r.failures().isEmpty()) s.append("\n```\n").append(String.join("\n", r.failures())).append("\n```\n");
+        }
+        StringBuilder pics = new StringBuilder("\n");
+        List<String> seederCats = new ArrayList<>(List.of("image"));
+        List<Double> seederMb = new ArrayList<>(List.of(first.image() / 1e6));
+        for (int k = 0; k < runs.size(); k++) {
+            BenchSuite.SwarmRun r = runs.get(k);
+            double[] f = sorted.get(k);
+            String how = r.cores() > 0 ? fmt("each node %.3f cores", r.cores()) : "nodes share the box";
+            String png = k == 0 ? "swarm.png" : "swarm-" + k + ".png";
+            List<String> cats = new ArrayList<>();
+            for (int i = 0; i < f.length; i++) cats.add(String.valueOf(i + 1));
+            new BarChart(fmt("Swarm of %d, %s: time each host finished (sorted)", r.hosts(), how), "seconds", cats)
+                    .series("host finished", BarChart.SPORE, f)
+                    .line("one host alone", BarChart.OTHER, r.single())
+                    .line("goal: 2x alone", BarChart.MARK, 2 * r.single())
+                    .write(out.resolve(png));
+            pics.append(fmt("![swarm finish times, %s](%s) ", how, png));
+            seederCats.add(r.cores() > 0 ? fmt("sent, %.3f cores each", r.cores()) : "sent, shared box");
+            seederMb.add(r.seederServed() / 1e6);
+        }
+        seederCats.add(fmt("%d x image", first.hosts()));
+        seederMb.add(first.hosts() * first.image() / 1e6);
+        new BarChart("Swarm: bytes the seeder sent", "MB", seederCats)
+                .series("MB", BarChart.SPORE, seederMb.stream().mapToDouble(Double::doubleValue).toArray())
+                .line("goal: 1.5x image", BarChart.MARK, 1.5 * first.image() / 1e6)
                 .write(out.resolve("swarm-seeder.png"));
-        s.append("\n![swarm finish times](swarm.png) ![seeder bytes](swarm-seeder.png)\n");
+        s.append(pics).append("![seeder bytes](swarm-seeder.png)\n");
         section("50-swarm.md", s.toString());
+    }
+
+    private static void row(StringBuilder s, List<BenchSuite.SwarmRun> runs, String figure, String goal,
+                            java.util.function.BiFunction<BenchSuite.SwarmRun, double[], String> cell, List<double[]> sorted) {
+        s.append("| ").append(figure).append(" |");
+        for (int k = 0; k < runs.size(); k++) s.append(' ').append(cell.apply(runs.get(k), sorted.get(k))).append(" |");
+        s.append(' ').append(goal).append(" |\n");
     }
 
     void boot(List<BootBench.BootRun> runs) throws IOException {

@@ -16,6 +16,7 @@ public final class Node {
     final String ip;
     final Testbed.Link link;
     private Wire wire;
+    private Path cpuGroup;
 
     Node(Testbed bed, int index, String ns, String ip, Testbed.Link link) {
         this.bed = bed;
@@ -105,14 +106,36 @@ public final class Node {
     }
 
     /**
-     * A command line that runs {@code cmd} inside this network namespace. nsenter rather than
+     * A command line that runs {@code cmd} inside this network namespace, and inside this node's CPU
+     * group when {@link #limitCpu} made one (the shell joins it, then execs). nsenter rather than
      * {@code ip netns exec}: that one also unshares the mount namespace, and a daemon there would
      * make its FUSE mounts where {@code container boot} and systemd-nspawn cannot see them.
      */
-    public List<String> exec(List<String> cmd) {
-        List<String> all = new java.util.ArrayList<>(List.of("nsenter", "--net=/run/netns/" + ns, "--"));
+    public synchronized List<String> exec(List<String> cmd) {
+        List<String> all = new java.util.ArrayList<>();
+        if (cpuGroup != null) all.addAll(List.of("sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", cpuGroup.resolve("cgroup.procs").toString()));
+        all.addAll(List.of("nsenter", "--net=/run/netns/" + ns, "--"));
         all.addAll(cmd);
         return all;
+    }
+
+    /**
+     * Gives this node {@code cores} of CPU and no more (a cgroup with a CFS quota over 10 ms periods),
+     * as if it were a machine of that size; its daemons already running are moved in, and processes
+     * started later through {@link #exec} join it. On a 2-core box, 17 daemons otherwise share both
+     * cores, so "one host alone" would have 17 times the CPU of a host of the swarm.
+     */
+    public synchronized void limitCpu(double cores) throws IOException {
+        if (cpuGroup == null) cpuGroup = CpuGroups.create("spore-" + ns);
+        CpuGroups.setQuota(cpuGroup, cores);
+        for (SporeDaemon d : bed.daemonsOn(this)) if (d.isAlive()) CpuGroups.move(d.pid(), cpuGroup);
+    }
+
+    /** Undoes {@link #limitCpu}: its processes go back to the parent group and the group is removed. */
+    public synchronized void unlimitCpu() throws IOException {
+        if (cpuGroup == null) return;
+        CpuGroups.remove(cpuGroup);
+        cpuGroup = null;
     }
 
     public SporeDaemon daemon(String name, List<String> bootstrap, String extraYaml) throws IOException {
@@ -146,6 +169,11 @@ public final class Node {
 
     void destroy(List<String> errors) {
         if (wire != null) wire.close();
+        try {
+            unlimitCpu();
+        } catch (IOException e) {
+            errors.add(e.getMessage());
+        }
         Sh.quietly(errors, "ip", "netns", "del", ns);
     }
 }

@@ -109,6 +109,8 @@ public final class Testbed implements AutoCloseable {
 
     synchronized void register(SporeDaemon d) { daemons.add(d); }
 
+    synchronized List<SporeDaemon> daemonsOn(Node n) { return daemons.stream().filter(d -> d.node == n).toList(); }
+
     public synchronized List<Node> nodes() { return List.copyOf(nodes); }
 
     /** Mount points under {@code dir}, in mount order (from /proc/self/mountinfo). */
