@@ -1,0 +1,97 @@
+package io.spore.tests.net;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@link Node#limitCpu}, on which the swarm benchmark's equal-share column rests: a busy process
+ * started in a limited node gets no more than its share, the limit follows processes moved in, and
+ * the group is gone once the node is unlimited or the testbed closes.
+ */
+class CpuLimitTest {
+    private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
+    private Testbed bed;
+    private final List<Process> started = new java.util.ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Assumptions.assumeTrue(Testbed.available(), "needs root, ip and /dev/net/tun");
+        bed = Testbed.create();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (Process p : started) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (bed != null) bed.close();
+    }
+
+    /** A busy loop started through the node, once it runs inside the node's group. */
+    private Process spin(Node n) throws Exception {
+        Process p = new ProcessBuilder(n.exec(List.of("sh", "-c", "while :; do :; done"))).start();
+        started.add(p);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!cgroups(p.pid()).contains("spore-" + n.namespace())) {
+            if (System.nanoTime() > deadline) fail("the process never joined the node's group: " + cgroups(p.pid()));
+            Thread.sleep(20);
+        }
+        return p;
+    }
+
+    private static double cpuSeconds(Process p) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) TICKS_PER_SECOND;
+    }
+
+    private static String cgroups(long pid) throws IOException {
+        return Files.readString(Path.of("/proc/" + pid + "/cgroup"));
+    }
+
+    @Test
+    void aBusyProcessInALimitedNodeGetsItsShareAndTheGroupIsRemovedAfter() throws Exception {
+        Node n = bed.node(new Testbed.Link.Plain());
+        n.limitCpu(0.1);
+        Process busy = spin(n);
+        double before = cpuSeconds(busy);
+        Thread.sleep(2000);
+        double used = cpuSeconds(busy) - before;
+        // 0.1 cores over 2 s is 0.2 CPU s; unlimited, a busy loop takes most of a core even on a loaded box
+        assertTrue(used <= 0.45, "a process held to 0.1 cores used " + used + " CPU s in 2 s");
+        assertTrue(used > 0, "the busy loop never ran");
+
+        n.unlimitCpu();
+        assertFalse(cgroups(busy.pid()).contains("spore-" + n.namespace()), "unlimitCpu left the process in the group");
+        assertFalse(Files.exists(groupRoot().resolve("spore-" + n.namespace())), "unlimitCpu did not remove the group");
+    }
+
+    private static Path groupRoot() {
+        Path v1 = Path.of("/sys/fs/cgroup/cpu");
+        return Files.isDirectory(v1) ? v1 : Path.of("/sys/fs/cgroup");
+    }
+
+    @Test
+    void closingTheTestbedRemovesTheGroupsOfItsNodes() throws Exception {
+        Node n = bed.node(new Testbed.Link.Plain());
+        n.limitCpu(0.5);
+        Process p = spin(n);
+        String group = "spore-" + n.namespace();
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+        bed.close();
+        bed = null;
+        assertFalse(Files.exists(groupRoot().resolve(group)), "the testbed left " + group);
+    }
+}
