@@ -26,8 +26,10 @@ public final class BenchSuite {
         double linkBound() { return mbit == 0 ? 0 : total * 8 / (mbit * 1e6); }
     }
 
-    /** {@code finish}: seconds each host took, NaN for a host whose pull failed (its message in {@code failures}). */
-    /** One swarm measurement; {@code cores}: the CPU each node (seeder, hosts, the host alone) was limited to, 0 for none. */
+    /**
+     * One swarm measurement. {@code cores}: the CPU each node (seeder, hosts, the host alone) was limited to, 0 for
+     * none; {@code finish}: seconds each host took, NaN for a host whose pull failed (its message in {@code failures}).
+     */
     record SwarmRun(int hosts, double mbit, double cores, double single, double[] finish, long seederServed, long image, long fetchedTotal,
                     List<String> failures) {}
 
