@@ -31,7 +31,16 @@ public final class BenchSuite {
      * none; {@code finish}: seconds each host took, NaN for a host whose pull failed (its message in {@code failures}).
      */
     record SwarmRun(int hosts, double mbit, double cores, double single, double[] finish, long seederServed, long image, long fetchedTotal,
-                    List<String> failures) {}
+                    List<String> failures) {
+        /** The hosts that finished, in finish order; one NaN when none did. */
+        double[] finished() {
+            double[] f = Arrays.stream(finish).filter(x -> !Double.isNaN(x)).sorted().toArray();
+            return f.length == 0 ? new double[] {Double.NaN} : f;
+        }
+
+        /** How the CPU was shared, for labels. */
+        String how() { return cores > 0 ? fmt("each node %.3f cores", cores) : "nodes share the box"; }
+    }
 
     private final Report report;
     private final Set<String> only;
@@ -171,13 +180,12 @@ public final class BenchSuite {
         seedNode.shape(mbit);
         String yaml = "mdns: true\n";
         String tag = cores > 0 ? "c" : "";
-        String limit = cores > 0 ? fmt(", every node limited to %.3f cores", cores) : "";
         SporeDaemon alone = node(bed, mbit, cores).daemon("solo" + tag, List.of(seeder.address()), yaml);
         JsonNode soloDone = alone.pull(key);
         double single = soloDone.path("seconds").asDouble();
         long image = soloDone.path("totalBytes").asLong();
         alone.stop();
-        log("swarm: one host alone at %.0f Mbit/s%s: %.2f s", mbit, limit, single);
+        log("swarm: one host alone at %.0f Mbit/s%s: %.2f s", mbit, cores > 0 ? fmt(", every node limited to %.3f cores", cores) : "", single);
 
         // Started side by side: a daemon held to a fraction of a core takes about 20 s to start.
         List<CompletableFuture<SporeDaemon>> starting = new ArrayList<>();
@@ -221,9 +229,10 @@ public final class BenchSuite {
         for (SporeDaemon h : hosts) fetched += h.status().path("bytesFetched").asLong();
         for (SporeDaemon h : hosts) h.stop();
         SwarmRun r = new SwarmRun(hosts.size(), mbit, cores, single, finish, seederServed, image, fetched, failures);
-        double last = Arrays.stream(finish).filter(f -> !Double.isNaN(f)).max().orElse(Double.NaN);
-        log("swarm: %d hosts%s, last done at %.2f s (%.2fx one host alone), seeder sent %.1f MB = %.2fx the image",
-                r.hosts, limit, last, last / single, seederServed / 1e6, (double) seederServed / image);
+        double[] done = r.finished();
+        double last = done[done.length - 1];
+        log("swarm: %d hosts, %s, last done at %.2f s (%.2fx one host alone), seeder sent %.1f MB = %.2fx the image",
+                r.hosts, r.how(), last, last / single, seederServed / 1e6, (double) seederServed / image);
         return r;
     }
 

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -128,31 +127,31 @@ final class Report {
         BenchSuite.SwarmRun first = runs.getFirst();
         StringBuilder s = new StringBuilder(fmt("## Swarm: 1 seeder, %d hosts pulling at once (every link %.0f Mbit/s, tbf)\n\n",
                 first.hosts(), first.mbit()));
-        s.append("Hosts bootstrap to the seeder only and find each other by mDNS on the bridge (and the DHT). Each run first "
+        s.append(fmt("Hosts bootstrap to the seeder only and find each other by mDNS on the bridge (and the DHT). Each run first "
                 + "times one host alone, then the swarm. In the first column every daemon shares the whole box, so one host "
-                + "alone has all its cores while a host of the swarm has a 17th of them. In the second, every node (the "
+                + "alone has all its cores while a host of the swarm has 1/%d of them. In the second, every node (the "
                 + "seeder, the host alone, each host of the swarm) is held to the same share of the box by a CPU cgroup, as "
-                + "if each were its own small machine.\n\n");
+                + "if each were its own small machine.\n\n", first.hosts() + 1));
         StringBuilder head = new StringBuilder("| figure |"), rule = new StringBuilder("|---|");
         for (BenchSuite.SwarmRun r : runs) {
-            head.append(r.cores() > 0 ? fmt(" each node %.3f cores |", r.cores()) : " nodes share the box |");
+            head.append(' ').append(r.how()).append(" |");
             rule.append("---|");
         }
         s.append(head).append(" goal |\n").append(rule).append("---|\n");
-        List<double[]> sorted = new ArrayList<>();
-        for (BenchSuite.SwarmRun r : runs) {
-            double[] f = Arrays.stream(r.finish()).filter(x -> !Double.isNaN(x)).sorted().toArray();
-            sorted.add(f.length == 0 ? new double[] {Double.NaN} : f);
-        }
-        row(s, runs, "one host alone", "", (r, f) -> fmt("%.2f s", r.single()), sorted);
-        row(s, runs, "first / median / last host of the swarm", "",
-                (r, f) -> fmt("%.2f / %.2f / %.2f s", f[0], f[f.length / 2], f[f.length - 1]), sorted);
-        row(s, runs, "last host / one host alone", "at most 2x", (r, f) -> fmt("**%.2fx**", f[f.length - 1] / r.single()), sorted);
-        row(s, runs, "seeder sent", "at most 1.5x", (r, f) -> fmt("%.1f MB = **%.2fx** the image (%.1f MB)", r.seederServed() / 1e6,
-                (double) r.seederServed() / r.image(), r.image() / 1e6), sorted);
-        row(s, runs, "all hosts fetched", "", (r, f) -> fmt("%.1f MB (%d x the image = %.1f MB)", r.fetchedTotal() / 1e6, r.hosts(),
-                r.hosts() * r.image() / 1e6), sorted);
-        row(s, runs, "pulls that failed", "0", (r, f) -> fmt("%d of %d", r.failures().size(), r.hosts()), sorted);
+        row(s, runs, "one host alone", "", r -> fmt("%.2f s", r.single()));
+        row(s, runs, "first / median / last host of the swarm", "", r -> {
+            double[] f = r.finished();
+            return fmt("%.2f / %.2f / %.2f s", f[0], f[f.length / 2], f[f.length - 1]);
+        });
+        row(s, runs, "last host / one host alone", "at most 2x", r -> {
+            double[] f = r.finished();
+            return fmt("**%.2fx**", f[f.length - 1] / r.single());
+        });
+        row(s, runs, "seeder sent", "at most 1.5x", r -> fmt("%.1f MB = **%.2fx** the image (%.1f MB)", r.seederServed() / 1e6,
+                (double) r.seederServed() / r.image(), r.image() / 1e6));
+        row(s, runs, "all hosts fetched", "", r -> fmt("%.1f MB (%d x the image = %.1f MB)", r.fetchedTotal() / 1e6, r.hosts(),
+                r.hosts() * r.image() / 1e6));
+        row(s, runs, "pulls that failed", "0", r -> fmt("%d of %d", r.failures().size(), r.hosts()));
         for (BenchSuite.SwarmRun r : runs) {
             if (!r.failures().isEmpty()) s.append("\n```\n").append(String.join("\n", r.failures())).append("\n```\n");
         }
@@ -161,8 +160,8 @@ final class Report {
         List<Double> seederMb = new ArrayList<>(List.of(first.image() / 1e6));
         for (int k = 0; k < runs.size(); k++) {
             BenchSuite.SwarmRun r = runs.get(k);
-            double[] f = sorted.get(k);
-            String how = r.cores() > 0 ? fmt("each node %.3f cores", r.cores()) : "nodes share the box";
+            double[] f = r.finished();
+            String how = r.how();
             String png = k == 0 ? "swarm.png" : "swarm-" + k + ".png";
             List<String> cats = new ArrayList<>();
             for (int i = 0; i < f.length; i++) cats.add(String.valueOf(i + 1));
@@ -186,9 +185,9 @@ final class Report {
     }
 
     private static void row(StringBuilder s, List<BenchSuite.SwarmRun> runs, String figure, String goal,
-                            java.util.function.BiFunction<BenchSuite.SwarmRun, double[], String> cell, List<double[]> sorted) {
+                            java.util.function.Function<BenchSuite.SwarmRun, String> cell) {
         s.append("| ").append(figure).append(" |");
-        for (int k = 0; k < runs.size(); k++) s.append(' ').append(cell.apply(runs.get(k), sorted.get(k))).append(" |");
+        for (BenchSuite.SwarmRun r : runs) s.append(' ').append(cell.apply(r)).append(" |");
         s.append(' ').append(goal).append(" |\n");
     }
 

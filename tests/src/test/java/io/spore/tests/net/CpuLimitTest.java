@@ -19,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.*;
  * the group is gone once the node is unlimited or the testbed closes.
  */
 class CpuLimitTest {
-    private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
     private Testbed bed;
     private final List<Process> started = new java.util.ArrayList<>();
 
@@ -43,17 +42,19 @@ class CpuLimitTest {
         Process p = new ProcessBuilder(n.exec(List.of("sh", "-c", "while :; do :; done"))).start();
         started.add(p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!cgroups(p.pid()).contains("spore-" + n.namespace())) {
+        while (!inGroup(p.pid(), n.cpuGroup())) {
             if (System.nanoTime() > deadline) fail("the process never joined the node's group: " + cgroups(p.pid()));
             Thread.sleep(20);
         }
         return p;
     }
 
-    private static double cpuSeconds(Process p) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) TICKS_PER_SECOND;
+    private static double cpuSeconds(Process p) {
+        return p.info().totalCpuDuration().orElseThrow(() -> new AssertionError("no CPU time for pid " + p.pid())).toNanos() / 1e9;
+    }
+
+    private static boolean inGroup(long pid, Path group) throws IOException {
+        return cgroups(pid).contains("/" + group.getFileName() + "\n");
     }
 
     private static String cgroups(long pid) throws IOException {
@@ -72,14 +73,10 @@ class CpuLimitTest {
         assertTrue(used <= 0.45, "a process held to 0.1 cores used " + used + " CPU s in 2 s");
         assertTrue(used > 0, "the busy loop never ran");
 
+        Path group = n.cpuGroup();
         n.unlimitCpu();
-        assertFalse(cgroups(busy.pid()).contains("spore-" + n.namespace()), "unlimitCpu left the process in the group");
-        assertFalse(Files.exists(groupRoot().resolve("spore-" + n.namespace())), "unlimitCpu did not remove the group");
-    }
-
-    private static Path groupRoot() {
-        Path v1 = Path.of("/sys/fs/cgroup/cpu");
-        return Files.isDirectory(v1) ? v1 : Path.of("/sys/fs/cgroup");
+        assertFalse(inGroup(busy.pid(), group), "unlimitCpu left the process in the group: " + cgroups(busy.pid()));
+        assertFalse(Files.exists(group), "unlimitCpu did not remove " + group);
     }
 
     @Test
@@ -87,11 +84,11 @@ class CpuLimitTest {
         Node n = bed.node(new Testbed.Link.Plain());
         n.limitCpu(0.5);
         Process p = spin(n);
-        String group = "spore-" + n.namespace();
+        Path group = n.cpuGroup();
         p.destroyForcibly();
         p.waitFor(10, TimeUnit.SECONDS);
         bed.close();
         bed = null;
-        assertFalse(Files.exists(groupRoot().resolve(group)), "the testbed left " + group);
+        assertFalse(Files.exists(group), "the testbed left " + group);
     }
 }

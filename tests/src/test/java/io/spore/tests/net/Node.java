@@ -131,6 +131,9 @@ public final class Node {
         for (SporeDaemon d : bed.daemonsOn(this)) if (d.isAlive()) CpuGroups.move(d.pid(), cpuGroup);
     }
 
+    /** The cgroup {@link #limitCpu} made, or null. */
+    synchronized Path cpuGroup() { return cpuGroup; }
+
     /** Undoes {@link #limitCpu}: its processes go back to the parent group and the group is removed. */
     public synchronized void unlimitCpu() throws IOException {
         if (cpuGroup == null) return;
