@@ -1,7 +1,6 @@
 package io.spore.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spore.cli.daemon.ControlClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,8 +28,6 @@ import java.util.concurrent.ThreadLocalRandom;
                 "The image is Debian bookworm minbase with systemd and openssh-server, built once with",
                 "debootstrap (a few minutes) and kept in " + "/var/cache/spore/demo-rootfs" + "."})
 final class DemoCommand extends BaseCommand {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Option(names = "--rootfs", paramLabel = "DIR", description = "Boot this root directory (with /sbin/init and sshd) instead of the built-in image.")
     Path rootfs;
 
@@ -83,7 +80,7 @@ final class DemoCommand extends BaseCommand {
                 machine = null;
                 throw new UserException("the boot on daemon B failed: " + boot.err.strip().replace("container: error: ", ""));
             }
-            JsonNode m = JSON.readTree(boot.out);
+            JsonNode m = Json.read(boot.out);
             long local = m.path("bytesLocal").asLong(), total = Math.max(1, m.path("imageBytes").asLong());
             o.printf("4. B booted it lazily (FUSE over Bitswap from A, overlayfs, systemd-nspawn): %s at %s, SSH ready in %.1f s%n",
                     machine, m.path("address").asText(), secs(t0));

@@ -247,7 +247,7 @@ ln -s ../usr/lib/os-release "$ROOT/etc/os-release"
 cat > "$ROOT/usr/bin/container" <<'EOF'
 #!/bin/sh
 # The Spore CLI inside Spore OS (the daemon runs from the same jars).
-exec /usr/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto --enable-native-access=ALL-UNNAMED \
+exec /usr/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
   -cp '/usr/lib/spore/spore-cli.jar:/usr/lib/spore/lib/*' io.spore.cli.Main "$@"
 EOF
 chmod 755 "$ROOT/usr/bin/container"
