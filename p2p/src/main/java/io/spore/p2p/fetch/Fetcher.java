@@ -41,7 +41,9 @@ import java.util.logging.Logger;
  * per peer and a total window; a want that times out or is refused moves to another provider;
  * a block that arrives is checked against the CID we asked for, stored, and handed to its waiters.
  * A peer that sends a block nobody asked it for (a wrong block: Bitswap names blocks by their hash)
- * is dropped and banned. A request that no provider can be asked for during the no-provider deadline
+ * is dropped and banned. Wants go only to connected providers: one found but not connected (a DHT
+ * provider record) is dialled first, and one that cannot be dialled is tried again only after a
+ * growing pause, because provider records outlive the peers that wrote them. A request that no provider can be asked for during the no-provider deadline
  * fails with {@link MissingBlockException}.
  *
  * <p>Windows count both wants and bytes (by the sizes a pull knows, else by the typical block size
@@ -58,6 +60,9 @@ public final class Fetcher implements BlockSource, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Fetcher.class.getName());
     private static final long BAN_NANOS = TimeUnit.MINUTES.toNanos(10);
     private static final long PROBE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** After a failed dial, a provider waits this long before the next, doubling per failure up to {@link #MAX_REDIAL_NANOS}. */
+    private static final long REDIAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long MAX_REDIAL_NANOS = TimeUnit.MINUTES.toNanos(10);
     private static final int RECENT = 4096;
     /**
      * Wants an urgent read may have out beyond a full window (per peer and in total): a FUSE read
@@ -166,6 +171,13 @@ public final class Fetcher implements BlockSource, AutoCloseable {
     private static final class PeerState {
         final PeerId id;
         boolean provider;
+        /** An open connection: only then does it get wants. */
+        boolean connected;
+        /** A dial is under way (a want-have was sent to make one). */
+        boolean dialing;
+        int dialFailures;
+        /** Not dialled again before this (System.nanoTime()). */
+        long redialAt;
         int outstanding;
         long bytes;
         int timeouts;
@@ -281,12 +293,12 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         return batch;
     }
 
-    /** A peer that has (or may have) blocks of {@code key} (mDNS, bootstrap, tests). */
+    /** A peer that has (or may have) blocks of {@code key} (mDNS, bootstrap, DHT, tests). */
     public void addProvider(PeerId peer) {
         lock.lock();
         try {
             if (isBanned(peer, System.nanoTime())) return;
-            peers.computeIfAbsent(peer, PeerState::new).provider = true;
+            peer(peer).provider = true;
             signal();
         } finally {
             lock.unlock();
@@ -368,7 +380,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
             if (probe != null) {
                 for (PeerId p : probe) {
                     if (isBanned(p, System.nanoTime())) continue;
-                    peers.computeIfAbsent(p, PeerState::new).asked.add(key);
+                    peer(p).asked.add(key);
                 }
             }
             signal();
@@ -458,9 +470,23 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         // Non-urgent wants go to a peer only once a good part of its window is free, so they leave in
         // batches and the peer can answer with few full messages rather than one message per block.
         boolean yielding = now - lastUrgent < YIELD_NANOS;
+        Collection<PeerId> live = null;
         for (PeerState p : peers.values()) {
             p.open = p.outstanding == 0
                     || window(p) - p.outstanding >= batch(p) && byteWindow(p) - p.bytes >= byteWindow(p) / 8;
+            if (p.provider && !p.connected) {
+                // the host's word, not only our events: a failed send reports a peer gone whose connection may stay open
+                if (live == null) live = net.connectedPeers();
+                if (live.contains(p.id)) {
+                    p.connected = true;
+                    p.dialing = false;
+                    p.dialFailures = 0;
+                } else if (!p.dialing && now - p.redialAt >= 0 && !searches.isEmpty() && !isBanned(p.id, now)) {
+                    // Bitswap dials to send this; the wants themselves wait for the connection
+                    p.dialing = true;
+                    askForKeys(p, out);
+                }
+            }
         }
         outer:
         for (Priority prio : Priority.values()) {
@@ -476,7 +502,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
                 boolean candidate = false;
                 boolean anyFree = false;
                 for (PeerState p : peers.values()) {
-                    if (!p.provider) continue;
+                    if (!p.provider || !p.connected) continue;
                     boolean free = urgent ? p.outstanding < window(p) + URGENT_EXTRA
                             : p.open && p.outstanding < window(p)
                               && (p.outstanding == 0 || p.bytes < (yielding ? Math.min(p.link.yieldCap(YIELD_BYTES), byteWindow(p)) : byteWindow(p)));
@@ -553,7 +579,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         long now = System.nanoTime();
         for (PeerId id : net.connectedPeers()) {
             if (isBanned(id, now)) continue;
-            PeerState p = peers.computeIfAbsent(id, PeerState::new);
+            PeerState p = peer(id);
             if (!p.provider) askForKeys(p, out);
         }
     }
@@ -564,6 +590,15 @@ public final class Fetcher implements BlockSource, AutoCloseable {
             p.asked.add(key);
             out.computeIfAbsent(p.id, x -> new ArrayList<>()).add(BitswapMessage.Want.have(key, Integer.MAX_VALUE));
         }
+    }
+
+    /** The peer's state, made on first sight with whether it is connected now. */
+    private PeerState peer(PeerId id) {
+        return peers.computeIfAbsent(id, x -> {
+            PeerState p = new PeerState(x);
+            p.connected = net.connectedPeers().contains(x);
+            return p;
+        });
     }
 
     private int window(PeerState p) {
@@ -726,7 +761,12 @@ public final class Fetcher implements BlockSource, AutoCloseable {
             lock.lock();
             try {
                 if (closed || isBanned(peer, System.nanoTime())) return;
-                askForKeys(peers.computeIfAbsent(peer, PeerState::new), out);
+                PeerState p = peer(peer);
+                p.connected = true;
+                p.dialing = false;
+                p.dialFailures = 0;
+                askForKeys(p, out);
+                signal(); // a provider that was waiting for its connection can take wants now
             } finally {
                 lock.unlock();
             }
@@ -804,6 +844,12 @@ public final class Fetcher implements BlockSource, AutoCloseable {
     private void goneLocked(PeerId peer) {
         PeerState p = peers.get(peer);
         if (p == null) return;
+        if (p.dialing && !p.connected) {
+            p.dialFailures++;
+            p.redialAt = System.nanoTime() + Math.min(MAX_REDIAL_NANOS, REDIAL_NANOS << Math.min(p.dialFailures - 1, 10));
+        }
+        p.connected = false;
+        p.dialing = false;
         p.provider = false;
         p.timeouts = 0;
         for (Iterator<Request> it = inflight.iterator(); it.hasNext(); ) {

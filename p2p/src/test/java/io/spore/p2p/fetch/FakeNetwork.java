@@ -113,11 +113,32 @@ final class FakeNetwork implements PeerExchange, AutoCloseable {
         if (connected.remove(p.id) != null) listener.onPeerGone(p.id);
     }
 
+    /** Peers not connected yet that answer a dial: sending to one connects it first, as Bitswap does. */
+    final Map<PeerId, FakePeer> dialable = new ConcurrentHashMap<>();
+    /** Sends to peers that were not connected: each is a dial. */
+    final Map<PeerId, AtomicInteger> dials = new ConcurrentHashMap<>();
+    /** How long a dial to a peer that is neither connected nor dialable takes to fail (a SYN unanswered). */
+    volatile long dialFailMillis;
+
     @Override
     public void sendWants(PeerId peer, List<BitswapMessage.Want> wants) {
         FakePeer p = connected.get(peer);
         if (p == null) {
-            exec.execute(() -> listener.onPeerGone(peer));
+            dials.computeIfAbsent(peer, x -> new AtomicInteger()).incrementAndGet();
+            FakePeer d = dialable.remove(peer);
+            exec.execute(() -> {
+                if (d != null) {
+                    connect(d);
+                    for (BitswapMessage.Want w : wants) d.handle(w);
+                    return;
+                }
+                try {
+                    Thread.sleep(dialFailMillis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                listener.onPeerGone(peer);
+            });
             return;
         }
         for (BitswapMessage.Want w : wants) exec.execute(() -> p.handle(w));

@@ -267,6 +267,55 @@ class FetcherTest {
     }
 
     @Test
+    void aProviderThatCannotBeReachedDoesNotHoldUpReads() throws Exception {
+        // a provider record that outlived its peer (a host that left): dialling it fails only after 5 s
+        net.dialFailMillis = 5000;
+        FakeNetwork.FakePeer gone = net.unconnectedPeer(2, FakeNetwork.Mode.HONEST);
+        FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST);
+        List<Cid> cids = image(8, 5000, a, gone);
+        fetcher(FetchConfig.defaults(), a, gone);
+        long t0 = System.nanoTime();
+        List<java.util.concurrent.Future<byte[]>> reads = new ArrayList<>();
+        try (var ex = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Cid c : cids) reads.add(ex.submit(() -> fetcher.get(c)));
+            for (var r : reads) r.get(30, TimeUnit.SECONDS);
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 2500, "8 parallel reads took " + ms + " ms: some waited for the dial to the peer that is gone");
+        assertAllLocal(cids);
+        assertEquals(8, a.served.get());
+        assertEquals(1, net.dials.get(gone.id).get(), "dialled once");
+    }
+
+    @Test
+    void aProviderFoundAgainIsNotRedialledBeforeItsPause() throws Exception {
+        FakeNetwork.FakePeer gone = net.unconnectedPeer(2, FakeNetwork.Mode.HONEST); // its dial fails at once
+        FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST);
+        a.delayMillis = 20;
+        List<Cid> cids = image(40, 2000, a);
+        fetcher(FetchConfig.defaults().withWindow(2, 4), a, gone);
+        Batch batch = fetcher.fetchAll(cids, cids.get(0), Priority.BACKGROUND);
+        while (!batch.done().isDone()) {
+            fetcher.addProvider(gone.id); // as a DHT search finds its record again and again
+            Thread.sleep(20);
+        }
+        batch.done().get(30, TimeUnit.SECONDS);
+        assertAllLocal(cids);
+        assertEquals(1, net.dials.get(gone.id).get(), "dialled once, then left alone for its pause");
+    }
+
+    @Test
+    void aProviderFoundButNotConnectedIsDialledAndServes() throws Exception {
+        FakeNetwork.FakePeer found = net.unconnectedPeer(1, FakeNetwork.Mode.HONEST);
+        net.dialable.put(found.id, found);
+        List<Cid> cids = image(20, 3000, found);
+        fetcher(FetchConfig.defaults(), found);
+        fetcher.fetchAll(cids, cids.get(0), Priority.BACKGROUND).done().get(30, TimeUnit.SECONDS);
+        assertAllLocal(cids);
+        assertEquals(1, net.dials.get(found.id).get());
+    }
+
+    @Test
     void aPullResumesWithWhatIsAlreadyStored() throws Exception {
         FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST);
         List<Cid> cids = image(50, 1000, a);
