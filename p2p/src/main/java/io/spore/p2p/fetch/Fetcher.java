@@ -43,7 +43,8 @@ import java.util.logging.Logger;
  * A peer that sends a block nobody asked it for (a wrong block: Bitswap names blocks by their hash)
  * is dropped and banned. Wants go only to connected providers: one found but not connected (a DHT
  * provider record) is dialled first, and one that cannot be dialled is tried again only after a
- * growing pause, because provider records outlive the peers that wrote them. A request that no provider can be asked for during the no-provider deadline
+ * growing pause, because provider records outlive the peers that wrote them (sooner while some want
+ * has no connected provider at all). A request that no provider can be asked for during the no-provider deadline
  * fails with {@link MissingBlockException}.
  *
  * <p>Windows count both wants and bytes (by the sizes a pull knows, else by the typical block size
@@ -60,9 +61,14 @@ public final class Fetcher implements BlockSource, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Fetcher.class.getName());
     private static final long BAN_NANOS = TimeUnit.MINUTES.toNanos(10);
     private static final long PROBE_NANOS = TimeUnit.SECONDS.toNanos(2);
-    /** After a failed dial, a provider waits this long before the next, doubling per failure up to {@link #MAX_REDIAL_NANOS}. */
-    private static final long REDIAL_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final long MAX_REDIAL_NANOS = TimeUnit.MINUTES.toNanos(10);
+    /**
+     * After a failed dial, a provider waits this long before the next, doubling per failure up to
+     * {@link #MAX_REDIAL_NANOS}; only {@link #STARVED_REDIAL_NANOS} while some want has no connected
+     * provider to go to, so a provider that comes back is found at once when it is the only one.
+     */
+    private static final long REDIAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long MAX_REDIAL_NANOS = TimeUnit.MINUTES.toNanos(5);
+    private static final long STARVED_REDIAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final int RECENT = 4096;
     /**
      * Wants an urgent read may have out beyond a full window (per peer and in total): a FUSE read
@@ -105,6 +111,8 @@ public final class Fetcher implements BlockSource, AutoCloseable {
     /** Expected size of a block whose size nobody told us: a running average of what arrived. */
     private long typicalBlock = 64 * 1024;
     private long lastProbe;
+    /** The last scheduling round left a want with no connected provider to ask. */
+    private boolean starved;
     private long lastUrgent = Long.MIN_VALUE / 2;
 
     private final LongAdder blocksFetched = new LongAdder();
@@ -176,8 +184,8 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         /** A dial is under way (a want-have was sent to make one). */
         boolean dialing;
         int dialFailures;
-        /** Not dialled again before this (System.nanoTime()). */
-        long redialAt;
+        /** When the last dial failed, and when the next may start (System.nanoTime()). */
+        long dialFailedAt, redialAt;
         int outstanding;
         long bytes;
         int timeouts;
@@ -481,7 +489,8 @@ public final class Fetcher implements BlockSource, AutoCloseable {
                     p.connected = true;
                     p.dialing = false;
                     p.dialFailures = 0;
-                } else if (!p.dialing && now - p.redialAt >= 0 && !searches.isEmpty() && !isBanned(p.id, now)) {
+                } else if (!p.dialing && (now - p.redialAt >= 0 || starved && now - p.dialFailedAt >= STARVED_REDIAL_NANOS)
+                        && !searches.isEmpty() && !isBanned(p.id, now)) {
                     // Bitswap dials to send this; the wants themselves wait for the connection
                     p.dialing = true;
                     askForKeys(p, out);
@@ -572,6 +581,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
             lastProbe = now;
             reprobe(out);
         }
+        starved = idle;
     }
 
     /** Asks connected peers that are not providers yet whether they have the keys being fetched. */
@@ -846,7 +856,8 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         if (p == null) return;
         if (p.dialing && !p.connected) {
             p.dialFailures++;
-            p.redialAt = System.nanoTime() + Math.min(MAX_REDIAL_NANOS, REDIAL_NANOS << Math.min(p.dialFailures - 1, 10));
+            p.dialFailedAt = System.nanoTime();
+            p.redialAt = p.dialFailedAt + Math.min(MAX_REDIAL_NANOS, REDIAL_NANOS << Math.min(p.dialFailures - 1, 20));
         }
         p.connected = false;
         p.dialing = false;

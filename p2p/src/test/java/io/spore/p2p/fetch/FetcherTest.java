@@ -291,17 +291,46 @@ class FetcherTest {
     void aProviderFoundAgainIsNotRedialledBeforeItsPause() throws Exception {
         FakeNetwork.FakePeer gone = net.unconnectedPeer(2, FakeNetwork.Mode.HONEST); // its dial fails at once
         FakeNetwork.FakePeer a = net.peer(1, FakeNetwork.Mode.HONEST);
-        a.delayMillis = 20;
+        a.delayMillis = 50;
         List<Cid> cids = image(40, 2000, a);
-        fetcher(FetchConfig.defaults().withWindow(2, 4), a, gone);
+        fetcher(FetchConfig.defaults().withWindow(1, 2), a, gone);
+        long t0 = System.nanoTime();
         Batch batch = fetcher.fetchAll(cids, cids.get(0), Priority.BACKGROUND);
         while (!batch.done().isDone()) {
             fetcher.addProvider(gone.id); // as a DHT search finds its record again and again
             Thread.sleep(20);
         }
         batch.done().get(30, TimeUnit.SECONDS);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
         assertAllLocal(cids);
-        assertEquals(1, net.dials.get(gone.id).get(), "dialled once, then left alone for its pause");
+        // pauses of 1, 2, 4 ... s between dials while another provider serves: at most 3 dials in 3 s
+        assertTrue(ms < 3000, "the pull took " + ms + " ms");
+        int dials = net.dials.get(gone.id).get();
+        assertTrue(dials >= 1 && dials <= 3, dials + " dials in " + ms + " ms");
+    }
+
+    @Test
+    void theOnlyProviderIsDialledAgainSoonWhileReadsWaitForIt() throws Exception {
+        // gone for 4.2 s, then back: the growing pauses alone would dial at 0, 1, 3 and 7 s
+        FakeNetwork.FakePeer back = net.unconnectedPeer(1, FakeNetwork.Mode.HONEST);
+        List<Cid> cids = image(1, 3000, back);
+        fetcher(FetchConfig.defaults().withNoProviderDeadline(Duration.ofSeconds(30)), back);
+        long t0 = System.nanoTime();
+        var read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return fetcher.get(cids.get(0));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, Thread::startVirtualThread);
+        while (!read.isDone()) {
+            if (System.nanoTime() - t0 > TimeUnit.MILLISECONDS.toNanos(4200)) net.dialable.putIfAbsent(back.id, back);
+            fetcher.addProvider(back.id); // found again by discovery
+            Thread.sleep(20);
+        }
+        assertArrayEquals(back.store.get(cids.get(0)), read.get());
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 6000, "the read took " + ms + " ms: the provider that came back was not dialled soon");
     }
 
     @Test
