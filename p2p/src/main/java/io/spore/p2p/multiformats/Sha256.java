@@ -19,7 +19,6 @@ import java.security.NoSuchAlgorithmException;
  */
 final class Sha256 {
     private static final MethodHandle SHA256 = find();
-    private static final ThreadLocal<MemorySegment> OUT = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(32));
 
     private Sha256() {}
 
@@ -58,13 +57,15 @@ final class Sha256 {
     }
 
     private static byte[] digest(MemorySegment data) {
-        MemorySegment out = OUT.get();
+        // the digest is written straight into the array returned (a critical call may take heap memory):
+        // no per-thread native buffer, which Bitswap's short-lived virtual threads would each have made
+        byte[] out = new byte[32];
         try {
-            MemorySegment ignored = (MemorySegment) SHA256.invokeExact(data, data.byteSize(), out);
+            MemorySegment ignored = (MemorySegment) SHA256.invokeExact(data, data.byteSize(), MemorySegment.ofArray(out));
         } catch (Throwable t) {
             throw new IllegalStateException("libcrypto SHA256 failed", t);
         }
-        return out.toArray(ValueLayout.JAVA_BYTE);
+        return out;
     }
 
     static MessageDigest jdk() {
