@@ -200,6 +200,28 @@ public final class Fetcher implements BlockSource, AutoCloseable {
 
         boolean solicited(Cid cid) { return asked.contains(cid) || recent.containsKey(cid); }
 
+        /** Whether to dial it now: never while a dial is under way; after a failed one, once its pause is over. */
+        boolean dialDue(long now, boolean starved) {
+            return !dialing && (dialFailures == 0 || now - redialAt >= 0 || starved && now - dialFailedAt >= STARVED_REDIAL_NANOS);
+        }
+
+        void connectionOpen() {
+            connected = true;
+            dialing = false;
+            dialFailures = 0;
+        }
+
+        /** Its connection closed, or the dial for one failed (then the next dial waits). */
+        void connectionGone(long now) {
+            if (dialing && !connected) {
+                dialFailures++;
+                dialFailedAt = now;
+                redialAt = now + Math.min(MAX_REDIAL_NANOS, REDIAL_NANOS << Math.min(dialFailures - 1, 20));
+            }
+            connected = false;
+            dialing = false;
+        }
+
         void answered(Cid cid) {
             if (asked.remove(cid)) recent.put(cid, Boolean.TRUE);
         }
@@ -306,7 +328,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         lock.lock();
         try {
             if (isBanned(peer, System.nanoTime())) return;
-            peer(peer).provider = true;
+            peers.computeIfAbsent(peer, PeerState::new).provider = true;
             signal();
         } finally {
             lock.unlock();
@@ -388,7 +410,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
             if (probe != null) {
                 for (PeerId p : probe) {
                     if (isBanned(p, System.nanoTime())) continue;
-                    peer(p).asked.add(key);
+                    peers.computeIfAbsent(p, PeerState::new).asked.add(key);
                 }
             }
             signal();
@@ -482,15 +504,13 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         for (PeerState p : peers.values()) {
             p.open = p.outstanding == 0
                     || window(p) - p.outstanding >= batch(p) && byteWindow(p) - p.bytes >= byteWindow(p) / 8;
-            if (p.provider && !p.connected) {
-                // the host's word, not only our events: a failed send reports a peer gone whose connection may stay open
+            if (p.provider && !p.connected && p.dialDue(now, starved) && !searches.isEmpty() && !isBanned(p.id, now)) {
+                // The host's list first: a peer may be connected without our having heard (a failed send
+                // reports a peer gone whose connection stays open; a connection older than this state).
                 if (live == null) live = net.connectedPeers();
                 if (live.contains(p.id)) {
-                    p.connected = true;
-                    p.dialing = false;
-                    p.dialFailures = 0;
-                } else if (!p.dialing && (now - p.redialAt >= 0 || starved && now - p.dialFailedAt >= STARVED_REDIAL_NANOS)
-                        && !searches.isEmpty() && !isBanned(p.id, now)) {
+                    p.connectionOpen();
+                } else {
                     // Bitswap dials to send this; the wants themselves wait for the connection
                     p.dialing = true;
                     askForKeys(p, out);
@@ -589,7 +609,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
         long now = System.nanoTime();
         for (PeerId id : net.connectedPeers()) {
             if (isBanned(id, now)) continue;
-            PeerState p = peer(id);
+            PeerState p = peers.computeIfAbsent(id, PeerState::new);
             if (!p.provider) askForKeys(p, out);
         }
     }
@@ -600,15 +620,6 @@ public final class Fetcher implements BlockSource, AutoCloseable {
             p.asked.add(key);
             out.computeIfAbsent(p.id, x -> new ArrayList<>()).add(BitswapMessage.Want.have(key, Integer.MAX_VALUE));
         }
-    }
-
-    /** The peer's state, made on first sight with whether it is connected now. */
-    private PeerState peer(PeerId id) {
-        return peers.computeIfAbsent(id, x -> {
-            PeerState p = new PeerState(x);
-            p.connected = net.connectedPeers().contains(x);
-            return p;
-        });
     }
 
     private int window(PeerState p) {
@@ -771,10 +782,8 @@ public final class Fetcher implements BlockSource, AutoCloseable {
             lock.lock();
             try {
                 if (closed || isBanned(peer, System.nanoTime())) return;
-                PeerState p = peer(peer);
-                p.connected = true;
-                p.dialing = false;
-                p.dialFailures = 0;
+                PeerState p = peers.computeIfAbsent(peer, PeerState::new);
+                p.connectionOpen();
                 askForKeys(p, out);
                 signal(); // a provider that was waiting for its connection can take wants now
             } finally {
@@ -854,13 +863,7 @@ public final class Fetcher implements BlockSource, AutoCloseable {
     private void goneLocked(PeerId peer) {
         PeerState p = peers.get(peer);
         if (p == null) return;
-        if (p.dialing && !p.connected) {
-            p.dialFailures++;
-            p.dialFailedAt = System.nanoTime();
-            p.redialAt = p.dialFailedAt + Math.min(MAX_REDIAL_NANOS, REDIAL_NANOS << Math.min(p.dialFailures - 1, 20));
-        }
-        p.connected = false;
-        p.dialing = false;
+        p.connectionGone(System.nanoTime());
         p.provider = false;
         p.timeouts = 0;
         for (Iterator<Request> it = inflight.iterator(); it.hasNext(); ) {
