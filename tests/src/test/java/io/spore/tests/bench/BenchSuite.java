@@ -39,7 +39,9 @@ public final class BenchSuite {
         }
 
         /** How the CPU was shared, for labels. */
-        String how() { return cores > 0 ? fmt("each node %.3f cores", cores) : "nodes share the box"; }
+        String how() { return how(cores); }
+
+        static String how(double cores) { return cores > 0 ? fmt("each node %.3f cores", cores) : "nodes share the box"; }
     }
 
     private final Report report;
@@ -185,7 +187,7 @@ public final class BenchSuite {
         double single = soloDone.path("seconds").asDouble();
         long image = soloDone.path("totalBytes").asLong();
         alone.stop();
-        log("swarm: one host alone at %.0f Mbit/s%s: %.2f s", mbit, cores > 0 ? fmt(", every node limited to %.3f cores", cores) : "", single);
+        log("swarm: one host alone at %.0f Mbit/s, %s: %.2f s", mbit, SwarmRun.how(cores), single);
 
         // Started side by side: a daemon held to a fraction of a core takes about 20 s to start.
         List<CompletableFuture<SporeDaemon>> starting = new ArrayList<>();
